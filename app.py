@@ -1,0 +1,274 @@
+"""Idlib Front Map: the page. Widgets and layout only; every answer comes from the `geo` package.
+
+Run with `streamlit run app.py` (or `streamlit run app.py -- --events FILE --gazetteer FILE`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import assets, mapview, snapshot
+from geo.errors import BadDate, GeoError, Problem
+from geo.events import load_events, parse_date
+from geo.factions import SIDES, side
+from geo.gazetteer import Gazetteer
+from geo.settings import ROOT, Settings
+from geo.timeline import Timeline
+from geo.view import nearest_place, placed_state, window_start
+
+log = logging.getLogger("idlib_front_map")
+MAP_HEIGHT = 620
+MAX_PROBLEMS_SHOWN = 30
+
+
+@dataclass(frozen=True)
+class Data:
+    """Everything loaded from the data files, shared by all sessions (never mutated)."""
+
+    gazetteer: Gazetteer
+    timeline: Timeline
+    places: pd.DataFrame
+    problems: tuple[Problem, ...]
+    bounds: tuple[tuple[float, float], tuple[float, float]]
+
+
+def settings_from_argv(argv: list[str]) -> Settings:
+    """Settings from the arguments after `--` on the streamlit command line."""
+    parser = argparse.ArgumentParser(prog="streamlit run app.py --")
+    parser.add_argument("--events", type=Path)
+    parser.add_argument("--gazetteer", type=Path)
+    args, _ = parser.parse_known_args(argv)
+    return Settings().replace(events=args.events, gazetteer=args.gazetteer)
+
+
+def _mtime(path: Path) -> float:
+    return path.stat().st_mtime if path.exists() else 0.0
+
+
+@st.cache_resource(show_spinner="Loading the data…")
+def load_data(events: str, events_mtime: float, gazetteer: str, gazetteer_mtime: float) -> Data:
+    """Load both data files; keyed by path and modification time so an edited file is reloaded."""
+    gaz = Gazetteer.load(gazetteer)
+    loaded = load_events(events, places={p.id for p in gaz.places})
+    timeline, places = Timeline(loaded.events), gaz.frame()
+    bounds = mapview.bounds_of(places.loc[places.index.intersection(timeline.places)])
+    return Data(gaz, timeline, places, (*gaz.problems, *loaded.problems), bounds)
+
+
+@st.cache_resource
+def install_leaflet() -> Path:
+    """Put Leaflet's files where Streamlit serves static files (once per server)."""
+    return assets.install_static(ROOT / "static")
+
+
+def show_problems(problems: tuple[Problem, ...]) -> None:
+    """One error box listing the rows that could not be used (the usable rows still show)."""
+    if not problems:
+        return
+    lines = "\n".join(f"- `{p}`" for p in problems[:MAX_PROBLEMS_SHOWN])
+    more = f"\n- … and {len(problems) - MAX_PROBLEMS_SHOWN} more" if len(problems) > MAX_PROBLEMS_SHOWN else ""
+    st.error(
+        f"**{len(problems)} problem(s) in the data files.** Rows with errors are left out; the rest is shown. "
+        f"Fix them and reload (`python -m geo validate` lists them too):\n{lines}{more}"
+    )
+
+
+def initial_day(timeline: Timeline) -> dt.date:
+    """The date from `?date=` when valid and inside the data's range, else the latest date."""
+    wanted = st.query_params.get("date")
+    if wanted:
+        try:
+            day = parse_date(wanted)
+            if not timeline.first_date <= day <= timeline.last_date:
+                raise BadDate(f"{day} is outside the data ({timeline.first_date} to {timeline.last_date})")
+            return day
+        except BadDate as exc:
+            st.warning(f"The date in the link was not used: {exc}. Showing the latest date instead.")
+    return timeline.last_date
+
+
+def step(direction: int, stops: list[dt.date]) -> None:
+    """Move the slider to the previous (-1) or next (+1) day on which something changed."""
+    day = st.session_state.day
+    later = [d for d in stops if d > day]
+    earlier = [d for d in stops if d < day]
+    if direction > 0 and later:
+        st.session_state.day = later[0]
+    elif direction < 0 and earlier:
+        st.session_state.day = earlier[-1]
+
+
+def date_controls(timeline: Timeline) -> dt.date:
+    """Slider over the data's range with previous/next-change buttons; mirrors the date in the URL."""
+    if timeline.first_date == timeline.last_date:  # a slider needs two distinct ends
+        st.caption(f"Every event of the data is dated {timeline.first_date:%d %B %Y}.")
+        return timeline.first_date
+    if "day" not in st.session_state:
+        st.session_state.day = initial_day(timeline)
+    stops = timeline.dates()
+    back, slider, forward = st.columns([1, 12, 1], vertical_alignment="bottom")
+    back.button("◀", help="Previous change", on_click=step, args=(-1, stops), width="stretch")
+    forward.button("▶", help="Next change", on_click=step, args=(1, stops), width="stretch")
+    day = slider.slider(
+        "Date", min_value=timeline.first_date, max_value=timeline.last_date, key="day", format="D MMM YYYY"
+    )
+    st.query_params["date"] = day.isoformat()
+    return day
+
+
+def select_clicked_place(clicked: dict | None, view: pd.DataFrame) -> None:
+    """When a marker was clicked since the last run, make its place the selected one."""
+    if not clicked or clicked == st.session_state.get("_last_click"):
+        return
+    st.session_state._last_click = clicked
+    place_id = nearest_place(view, clicked["lat"], clicked["lng"])
+    if place_id is not None:
+        st.session_state.place = place_id
+
+
+def link_config(column: str) -> dict:
+    return {column: st.column_config.LinkColumn(column, display_text=r"https?://(?:www\.)?([^/]+)")}
+
+
+def changes_table(changes: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Changes as the panel shows them: date, place, from → to, source link (newest first)."""
+    rows = changes.iloc[::-1]
+    return pd.DataFrame(
+        {
+            "Date": [pd.Timestamp(d).date() for d in rows["date"]],
+            "Place": [names.get(p, p) for p in rows["place_id"]],
+            "Change": [
+                f"{side(a).short} → {side(b).short}" for a, b in zip(rows["previous"], rows["controller"], strict=True)
+            ],
+            "Source": rows["source_url"].tolist(),
+        }
+    )
+
+
+def place_panel(data: Data, view: pd.DataFrame) -> None:
+    """Select box of places and the selected place's full history."""
+    options = view.index.tolist()
+    if st.session_state.get("place") not in options:
+        st.session_state.place = None
+    place_id = st.selectbox(
+        "Place history",
+        options,
+        key="place",
+        index=None,
+        placeholder="Choose a place, or click it on the map",
+        format_func=lambda pid: view.at[pid, "name"],
+    )
+    if place_id is None:
+        return
+    history = data.timeline.history(place_id)
+    place = data.gazetteer.get(place_id)
+    st.markdown(f"**{place.name}** · {place.governorate or 'Syria'} · {place.lat:.4f}, {place.lon:.4f}")
+    table = pd.DataFrame(
+        {
+            "Date": [pd.Timestamp(d).date() for d in history["date"]],
+            "Controller": [side(c).short for c in history["controller"]],
+            "Note": history["note"].tolist(),
+            "Source": history["source_url"].tolist(),
+        }
+    )
+    st.dataframe(table, hide_index=True, column_config=link_config("Source"), width="stretch")
+
+
+DOWNLOADS = (
+    ("png", "Download snapshot (PNG)", "image/png"),
+    ("html", "Download map (HTML, works offline)", "text/html"),
+    ("csv", "Download table (CSV)", "text/csv"),
+)
+
+
+def downloads(view: pd.DataFrame, day: dt.date, changes: pd.DataFrame, settings: Settings) -> None:
+    """Snapshot downloads; each file is made only when its button is clicked (deferred data)."""
+    makers = {
+        "png": partial(snapshot.to_png, view, day, changes=changes, recent_days=settings.recent_days),
+        "html": partial(snapshot.to_html, view, day, settings=settings),
+        "csv": partial(snapshot.to_csv, view),
+    }
+    for column, (fmt, text, mime) in zip(st.columns(len(DOWNLOADS)), DOWNLOADS, strict=True):
+        column.download_button(
+            text, makers[fmt], file_name=snapshot.file_name(day, fmt), mime=mime, on_click="ignore", width="stretch"
+        )
+
+
+def main() -> None:
+    settings = settings_from_argv(sys.argv[1:])
+    st.title("Idlib Front Map")
+    st.caption(
+        "Who held each town of north-west Syria on any day since April 2019: every change comes with its source. "
+        "Move the slider to scrub through the history."
+    )
+    install_leaflet()
+    data = load_data(str(settings.events), _mtime(settings.events), str(settings.gazetteer), _mtime(settings.gazetteer))
+    show_problems(data.problems)
+    if len(data.timeline) == 0:
+        st.info(f"No usable events in {settings.events.name}: nothing to show yet.")
+        return
+
+    day = date_controls(data.timeline)
+    recent_from = window_start(day, settings.recent_days)
+    view = placed_state(data.timeline.state_at(day), data.places, recent_from=recent_from)
+    names = data.places["name"].to_dict()
+    changes = data.timeline.changes_between(recent_from, day)
+
+    map_col, side_col = st.columns([5, 3])
+    with map_col:
+        base = mapview.base_map(data.bounds, settings=settings, asset_url=f"{_base_url()}/app/static/leaflet")
+        returned = st_folium(
+            base,
+            key="map",
+            height=MAP_HEIGHT,
+            use_container_width=True,
+            feature_group_to_add=[mapview.places_layer(view)],
+            returned_objects=["last_object_clicked"],
+        )
+        select_clicked_place((returned or {}).get("last_object_clicked"), view)
+        downloads(view, day, changes, settings)
+    with side_col:
+        st.subheader(f"On {day:%d %B %Y}")
+        counts = view["controller"].value_counts()
+        main_sides = [s for s in SIDES if s.code in ("government", "opposition")]
+        for metric_col, held_by in zip(st.columns(len(main_sides)), main_sides, strict=True):
+            metric_col.metric(held_by.short, f"{counts.get(held_by.code, 0)} places")
+        st.markdown(f"**Changes in the {settings.recent_days} days to {day:%d %b %Y}**")
+        if changes.empty:
+            st.caption("No change of control in these days.")
+        else:
+            st.dataframe(
+                changes_table(changes, names),
+                hide_index=True,
+                column_config=link_config("Source"),
+                width="stretch",
+            )
+        place_panel(data, view)
+
+
+def _base_url() -> str:
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}" if base else ""
+
+
+st.set_page_config(page_title="Idlib Front Map", page_icon="🗺️", layout="wide")
+try:
+    main()
+except GeoError as exc:
+    st.error(f"**The data could not be loaded.** {exc}")
+except Exception:  # the page's last line of defence: log the traceback, show a short message instead
+    log.exception("unexpected error while drawing the page")
+    st.error(
+        "Something went wrong while drawing this page. The details were written to the server's log; "
+        "reload the page, and if it happens again, report it with the date you chose."
+    )

@@ -1,0 +1,152 @@
+"""`python -m geo geocode|state|export|validate`: the app's answers for scripts and terminals."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import BadDate, DataError, GeoError
+from .events import load_events, parse_date
+from .gazetteer import Gazetteer
+from .settings import Settings
+from .snapshot import FORMATS, to_csv, to_html, to_png
+from .timeline import Timeline
+from .view import STATE_COLUMNS, placed_state, window_start
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    data = argparse.ArgumentParser(add_help=False)
+    data.add_argument("--events", type=Path, help="events CSV (default: data/events.csv)")
+    data.add_argument("--gazetteer", type=Path, help="gazetteer CSV (default: data/gazetteer.csv)")
+
+    parser = argparse.ArgumentParser(prog="python -m geo", description="Idlib Front Map from the command line.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("geocode", parents=[data], help="place names -> JSON lines with id, name, lat, lon")
+    p.add_argument("names", nargs="*", help="names to look up (default: one per line on standard input)")
+
+    p = sub.add_parser("state", parents=[data], help="who held each place on DATE")
+    p.add_argument("date", help="YYYY-MM-DD")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+
+    p = sub.add_parser("export", parents=[data], help="write the map of DATE as png, html or csv")
+    p.add_argument("date", help="YYYY-MM-DD")
+    p.add_argument("--format", choices=FORMATS, required=True)
+    p.add_argument("-o", "--output", type=Path, required=True, help="file to write ('-' for standard output)")
+
+    sub.add_parser("validate", parents=[data], help="check the data files; exit 1 listing every problem")
+    return parser
+
+
+def _load(args) -> tuple[Gazetteer, Timeline]:
+    settings = Settings().replace(events=args.events, gazetteer=args.gazetteer)
+    gazetteer = Gazetteer.load(settings.gazetteer)
+    if gazetteer.problems:
+        raise DataError(list(gazetteer.problems))
+    return gazetteer, Timeline.from_csv(settings.events, places=set(p.id for p in gazetteer.places))
+
+
+def _view_at(args):
+    day = parse_date(args.date)
+    gazetteer, timeline = _load(args)
+    if timeline.first_date is None or day < timeline.first_date:
+        raise BadDate(f"{day} is before the first event of the data ({timeline.first_date})")
+    recent_from = window_start(day, Settings().recent_days)
+    return day, timeline, placed_state(timeline.state_at(day), gazetteer.frame(), recent_from=recent_from)
+
+
+def _geocode(args, out) -> int:
+    gazetteer = Gazetteer.load(args.gazetteer) if args.gazetteer else Gazetteer.load()
+    names = args.names or [line.rstrip("\n") for line in sys.stdin if line.strip()]
+    failed = 0
+    for name in names:
+        match = gazetteer.match(name)
+        if match is None:
+            failed += 1
+            record = {
+                "query": name,
+                "error": "not found",
+                "candidates": [c.place.name for c in gazetteer.candidates(name)],
+            }
+        else:
+            p = match.place
+            record = {"query": name, "id": p.id, "name": p.name, "lat": p.lat, "lon": p.lon, "score": match.score}
+            if match.ambiguous:
+                record["ambiguous"] = True
+                record["candidates"] = list(match.alternatives)
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return 1 if failed else 0
+
+
+def _state(args, out) -> int:
+    _, _, view = _view_at(args)
+    if args.format == "csv":
+        out.write(to_csv(view))
+    else:
+        for row in view.reset_index()[list(STATE_COLUMNS)].itertuples(index=False):
+            record = row._asdict()
+            record["since"] = str(record["since"])
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return 0
+
+
+def _export(args, out) -> int:
+    day, timeline, view = _view_at(args)
+    if args.format == "png":
+        recent = Settings().recent_days
+        changes = timeline.changes_between(window_start(day, recent), day)
+        data: bytes | str = to_png(view, day, changes=changes, recent_days=recent)
+    elif args.format == "html":
+        data = to_html(view, day)
+    else:
+        data = to_csv(view)
+    if str(args.output) == "-":
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+        else:
+            out.write(data)
+    else:
+        try:
+            if isinstance(data, bytes):
+                args.output.write_bytes(data)
+            else:
+                args.output.write_text(data, encoding="utf-8")
+        except OSError as exc:
+            raise DataError(f"cannot write {args.output}: {exc.strerror}") from None
+        print(f"wrote {args.output} ({len(data):,} bytes)", file=sys.stderr)
+    return 0
+
+
+def _validate(args, out) -> int:
+    settings = Settings().replace(events=args.events, gazetteer=args.gazetteer)
+    gazetteer = Gazetteer.load(settings.gazetteer)
+    loaded = load_events(settings.events, places=set(p.id for p in gazetteer.places))
+    problems = [*gazetteer.problems, *loaded.problems]
+    for problem in problems:
+        out.write(f"{problem}\n")
+    summary = f"{len(gazetteer)} places, {len(loaded.events)} usable events, {len(problems)} problem(s)"
+    print(summary, file=sys.stderr)
+    return 1 if problems else 0
+
+
+_COMMANDS = {"geocode": _geocode, "state": _state, "export": _export, "validate": _validate}
+
+
+def main(argv: Sequence[str] | None = None, out=None) -> int:
+    """Run one command; print project errors as 'error: ...' on stderr and return 1 (no traceback)."""
+    args = _parser().parse_args(argv)
+    out = out or sys.stdout
+    try:
+        return _COMMANDS[args.command](args, out)
+    except GeoError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # the reader (e.g. `| head`) stopped early: not an error
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps Python's exit flush quiet
+        return 0

@@ -1,0 +1,235 @@
+"""Place names as news writes them -> places with coordinates, offline, from data/gazetteer.csv."""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from .csvio import read_rows
+from .errors import DataError, Problem
+from .names import clean, fold, skeleton
+from .settings import Settings
+
+__all__ = ["Place", "Match", "Gazetteer", "COLUMNS", "KINDS", "THEATRE"]
+
+COLUMNS = ("id", "name", "alt_names", "lat", "lon", "governorate", "district", "population", "kind", "source")
+REQUIRED = ("id", "name", "lat", "lon", "kind", "source")
+KINDS = ("city", "town", "village", "hill", "base", "crossing")
+# The region the app maps (south-west to north-east corner): the Idlib governorate and the parts of
+# Hama, Aleppo and Latakia around it. Places outside it are allowed but lose ties to places inside.
+THEATRE = ((34.6, 35.6), (36.9, 37.8))
+_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Fuzzy matches below this rapidfuzz ratio (0-100) of the folded names are not offered. Provisional:
+# the gazetteer issue measures it on a labelled set of spellings.
+FUZZY_THRESHOLD = 82.0
+
+
+class _BadField(ValueError):
+    """A Place field that fails validation; `field` names it for the row's error message."""
+
+    def __init__(self, field_name: str, message: str):
+        super().__init__(message)
+        self.field = field_name
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place of the gazetteer; validated when built."""
+
+    id: str
+    name: str
+    lat: float
+    lon: float
+    kind: str = "village"
+    governorate: str = ""
+    district: str = ""
+    population: int | None = None
+    alt_names: tuple[str, ...] = ()
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if not _ID_RE.match(self.id):
+            raise _BadField("id", f"{self.id!r} must be lower-case words joined by hyphens, e.g. khan-shaykhun")
+        if not self.name:
+            raise _BadField("name", "is empty")
+        if not -90 <= self.lat <= 90:
+            raise _BadField("lat", f"{self.lat} is not a latitude")
+        if not -180 <= self.lon <= 180:
+            raise _BadField("lon", f"{self.lon} is not a longitude")
+        if self.kind not in KINDS:
+            raise _BadField("kind", f"{self.kind!r} is not one of {', '.join(KINDS)}")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The preferred name followed by every alternate name."""
+        return (self.name, *self.alt_names)
+
+    @property
+    def in_theatre(self) -> bool:
+        """True when the place lies inside the mapped region."""
+        (south, west), (north, east) = THEATRE
+        return south <= self.lat <= north and west <= self.lon <= east
+
+    @classmethod
+    def from_row(cls, row: dict[str, str], *, path: str = "gazetteer.csv", line: int | None = None) -> Place:
+        """Build a place from a CSV row; raise DataError naming the file, line and field at fault."""
+
+        def bad(fld: str, message: str) -> DataError:
+            return DataError(Problem(path, line, fld, message))
+
+        for fld in REQUIRED:
+            if not row.get(fld):
+                raise bad(fld, "is empty")
+        coords = {}
+        for fld in ("lat", "lon"):
+            try:
+                coords[fld] = float(row[fld])
+            except ValueError:
+                raise bad(fld, f"{row[fld]!r} is not a number") from None
+            if not math.isfinite(coords[fld]):
+                raise bad(fld, f"{row[fld]!r} is not a finite number")
+        population = None
+        if row.get("population"):
+            try:
+                population = int(float(row["population"]))
+            except ValueError:
+                raise bad("population", f"{row['population']!r} is not a number") from None
+        alt = tuple(a.strip() for a in row.get("alt_names", "").split("|") if a.strip())
+        try:
+            return cls(
+                id=row["id"],
+                name=row["name"],
+                lat=coords["lat"],
+                lon=coords["lon"],
+                kind=row["kind"],
+                governorate=row.get("governorate", ""),
+                district=row.get("district", ""),
+                population=population,
+                alt_names=alt,
+                source=row["source"],
+            )
+        except _BadField as exc:
+            raise bad(exc.field, str(exc)) from None
+
+
+@dataclass(frozen=True)
+class Match:
+    """A candidate answer to a name query: the place, a score 0-100 and how it was found."""
+
+    query: str
+    place: Place
+    score: float
+    how: str  # "id", "exact" (same key) or "fuzzy"
+    ambiguous: bool = False
+    alternatives: tuple[str, ...] = field(default=(), compare=False)
+
+
+class Gazetteer:
+    """Offline name -> place look-ups over a fixed set of places."""
+
+    def __init__(self, places: Iterable[Place], *, problems: Iterable[Problem] = ()):
+        self.places: tuple[Place, ...] = tuple(places)
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        self._by_id = {p.id: p for p in self.places}
+        self._by_key: dict[str, list[Place]] = defaultdict(list)
+        self._folded: list[str] = []
+        self._folded_place: list[Place] = []
+        for place in self.places:
+            for name in place.names:
+                key = skeleton(name)
+                if key and place not in self._by_key[key]:
+                    self._by_key[key].append(place)
+                self._folded.append(fold(name))
+                self._folded_place.append(place)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike | bytes | None = None, *, name: str | None = None) -> Gazetteer:
+        """Read a gazetteer CSV (default: the bundled data/gazetteer.csv).
+
+        Unusable rows are skipped and listed in `.problems` with file, line and field; a file that
+        cannot be read at all raises DataError.
+        """
+        source = Settings().gazetteer if path is None else path
+        label = name or (os.path.basename(source) if not isinstance(source, bytes) else "<upload>")
+        places, problems, seen = [], [], {}
+        for line, row in read_rows(source, REQUIRED, name=label):
+            try:
+                place = Place.from_row(row, path=label, line=line)
+            except DataError as exc:
+                problems.extend(exc.problems)
+                continue
+            if place.id in seen:
+                problems.append(Problem(label, line, "id", f"{place.id!r} repeats line {seen[place.id]}"))
+                continue
+            seen[place.id] = line
+            places.append(place)
+        return cls(places, problems=problems)
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+    def __contains__(self, place_id: object) -> bool:
+        return place_id in self._by_id
+
+    def get(self, place_id: str) -> Place | None:
+        """The place with this id, or None."""
+        return self._by_id.get(place_id)
+
+    def frame(self) -> pd.DataFrame:
+        """The places as a DataFrame indexed by id (name, lat, lon, kind, governorate, population)."""
+        return pd.DataFrame(
+            {
+                "name": [p.name for p in self.places],
+                "lat": [p.lat for p in self.places],
+                "lon": [p.lon for p in self.places],
+                "kind": [p.kind for p in self.places],
+                "governorate": [p.governorate for p in self.places],
+                "population": pd.array([p.population for p in self.places], dtype="Int64"),
+            },
+            index=pd.Index([p.id for p in self.places], name="place_id"),
+        )
+
+    def candidates(self, name: str, limit: int = 5) -> list[Match]:
+        """Ranked candidate places for a name, best first, each with a score from 0 to 100."""
+        query = clean(name)
+        if not query or limit < 1:
+            return []
+        if query in self._by_id:
+            return [Match(query, self._by_id[query], 100.0, "id")]
+        folded = fold(query)
+        if not folded:
+            return []
+        exact = self._by_key.get(skeleton(query), [])
+        ranked: dict[str, Match] = {}
+        for place in exact:
+            score = max(fuzz.ratio(folded, fold(n)) for n in place.names)
+            # Same skeleton: at least 90, ordered by how close the vowels are; theatre places win ties.
+            ranked[place.id] = Match(query, place, 90.0 + score / 10.0 - (0 if place.in_theatre else 0.5), "exact")
+        for _, score, index in process.extract(
+            folded, self._folded, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=FUZZY_THRESHOLD
+        ):
+            place = self._folded_place[index]
+            if place.id not in ranked or ranked[place.id].score < score * 0.89:
+                ranked.setdefault(place.id, Match(query, place, round(score * 0.89, 1), "fuzzy"))
+        matches = sorted(ranked.values(), key=lambda m: (-m.score, not m.place.in_theatre, m.place.name))[:limit]
+        if len(exact) > 1 and matches:
+            others = tuple(f"{p.name} ({p.governorate or 'Syria'})" for p in exact if p is not matches[0].place)
+            matches[0] = Match(query, matches[0].place, matches[0].score, matches[0].how, True, others)
+        return matches
+
+    def match(self, name: str) -> Match | None:
+        """The best candidate for a name, or None when nothing is close enough."""
+        found = self.candidates(name, limit=5)
+        return found[0] if found else None
+
+    def geocode(self, name: str) -> Place | None:
+        """The place a name most likely means, or None."""
+        found = self.match(name)
+        return found.place if found else None

@@ -1,0 +1,160 @@
+"""Exports of the view at a date: PNG (for articles), standalone HTML map, CSV; all made offline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: exports are rendered on servers and in tests
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+
+from .factions import SIDES, colour  # noqa: E402
+from .mapview import LABELLED_KINDS, at_date_title, standalone_map  # noqa: E402
+from .settings import Settings  # noqa: E402
+from .view import STATE_COLUMNS  # noqa: E402
+
+__all__ = ["to_png", "to_html", "to_csv", "file_name", "FORMATS"]
+
+FORMATS = ("png", "html", "csv")
+ATTRIBUTION = (
+    "Idlib Front Map: every change sourced (data/events.csv). Coordinates: GeoNames (CC BY 4.0) and cited sources."
+)
+_SIZES = {"city": 90, "town": 48, "village": 22, "hill": 22, "base": 22, "crossing": 22}
+
+
+def file_name(day: dt.date, fmt: str) -> str:
+    """Download name carrying the date, e.g. idlib-front-2019-08-25.png."""
+    return f"idlib-front-{day.isoformat()}.{fmt}"
+
+
+def to_csv(view: pd.DataFrame) -> str:
+    """The state as CSV: place_id, name, lat, lon, controller, since, source_url."""
+    out = view.reset_index()[list(STATE_COLUMNS)]
+    return out.to_csv(index=False, lineterminator="\n")
+
+
+def to_html(view: pd.DataFrame, day: dt.date, *, settings: Settings | None = None) -> str:
+    """A standalone HTML map of the view (Leaflet inlined: opens with no network)."""
+    return standalone_map(view, title=at_date_title(day), settings=settings).get_root().render()
+
+
+def _recent_lines(changes: pd.DataFrame, names: dict[str, str], limit: int = 7) -> list[str]:
+    rows = changes.sort_values("date", ascending=False, kind="stable").head(limit)
+    lines = [
+        f"{pd.Timestamp(r.date):%d %b}: {names.get(r.place_id, r.place_id)} to {r.controller}"
+        for r in rows.itertuples()
+    ]
+    if len(changes) > limit:
+        lines.append(f"... and {len(changes) - limit} more")
+    return lines
+
+
+def to_png(
+    view: pd.DataFrame,
+    day: dt.date,
+    *,
+    changes: pd.DataFrame | None = None,
+    recent_days: int = 14,
+    dpi: int = 150,
+) -> bytes:
+    """A PNG map of the view for an article: title, date, legend, labels of main towns, attribution."""
+    fig, ax = plt.subplots(figsize=(10, 8.4), dpi=dpi)
+    try:
+        fig.subplots_adjust(left=0.07, right=0.97, top=0.9, bottom=0.1)
+        ax.set_facecolor("#f2efe6")
+        if not view.empty:
+            mid_lat = float(view["lat"].mean())
+            ax.set_aspect(1 / math.cos(math.radians(mid_lat)), adjustable="datalim")
+            pad = 0.08
+            ax.set_ylim(view["lat"].min() - pad, view["lat"].max() + pad)
+            ax.set_xbound(view["lon"].min() - pad, view["lon"].max() + pad)
+        ax.grid(color="white", linewidth=0.8)
+        ax.tick_params(labelsize=8, colors="#555")
+        ax.xaxis.set_major_formatter(lambda x, _: f"{x:.1f}°E")
+        ax.yaxis.set_major_formatter(lambda y, _: f"{y:.1f}°N")
+        for spine in ax.spines.values():
+            spine.set_color("#bbb")
+
+        sizes = view["kind"].map(_SIZES).fillna(22)
+        recent = view["recent"].astype(bool) if "recent" in view else pd.Series(False, index=view.index)
+        ax.scatter(
+            view["lon"],
+            view["lat"],
+            s=sizes,
+            c=[colour(c) for c in view["controller"]],
+            edgecolors=["#000" if r else "#333" for r in recent],
+            linewidths=[2.0 if r else 0.6 for r in recent],
+            zorder=3,
+        )
+        for row in view[(view["kind"].isin(LABELLED_KINDS)) | recent].itertuples():
+            ax.annotate(
+                row.name,
+                (row.lon, row.lat),
+                xytext=(5, 4),
+                textcoords="offset points",
+                fontsize=8.5,
+                fontweight="bold" if row.recent else "normal",
+                color="#222",
+                zorder=2,
+                bbox={"boxstyle": "round,pad=0.1", "fc": (1, 1, 1, 0.55), "ec": "none"},
+            )
+
+        counts = view["controller"].value_counts()
+        handles = [
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                markersize=8,
+                markerfacecolor=s.colour,
+                markeredgecolor="#333",
+                label=f"{s.label}: {counts.get(s.code, 0)} places",
+            )
+            for s in SIDES
+            if counts.get(s.code, 0)
+        ]
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                markersize=8,
+                markerfacecolor="white",
+                markeredgecolor="#000",
+                markeredgewidth=2,
+                label=f"changed in the last {recent_days} days",
+            )
+        )
+        ax.legend(handles=handles, loc="lower left", fontsize=8.5, framealpha=0.92)
+
+        if changes is not None and not changes.empty:
+            names = view["name"].to_dict()
+            text = f"Changes in the {recent_days} days to {day:%d %b %Y}\n" + "\n".join(_recent_lines(changes, names))
+            ax.text(
+                0.99,
+                0.99,
+                text,
+                transform=ax.transAxes,
+                ha="right",
+                va="top",
+                fontsize=8,
+                zorder=5,
+                bbox={"boxstyle": "round,pad=0.4", "fc": (1, 1, 1, 0.9), "ec": "#bbb"},
+            )
+
+        fig.suptitle(at_date_title(day), x=0.07, ha="left", fontsize=15, fontweight="bold")
+        fig.text(0.07, 0.915, f"Who held each town of north-west Syria on {day:%d %B %Y}", fontsize=10, color="#444")
+        fig.text(0.07, 0.03, f"{ATTRIBUTION} Map generated {dt.date.today():%d %b %Y}.", fontsize=7.5, color="#555")
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi)
+        return buf.getvalue()
+    finally:
+        plt.close(fig)

@@ -1,0 +1,161 @@
+"""The page, run by Streamlit's AppTest: what a reader sees change when they use the controls."""
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.factions import colour
+
+from .conftest import TEST_DATA
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def start(argv: list[str] | None = None, date: str | None = None, monkeypatch=None) -> AppTest:
+    if argv is not None:
+        monkeypatch.setattr(sys, "argv", ["app.py", *argv])
+    at = AppTest.from_file(APP, default_timeout=60)
+    if date is not None:
+        at.query_params["date"] = date
+    return at.run()
+
+
+def _walk(node):
+    children = getattr(node, "children", None)
+    if isinstance(children, dict):
+        for child in children.values():
+            yield child
+            yield from _walk(child)
+
+
+def map_args(at: AppTest) -> dict:
+    """The arguments the page sent to the map component (its scripts and date-dependent layer)."""
+    (component,) = [e for e in _walk(at._tree) if type(e).__name__ == "UnknownElement"]
+    return json.loads(component.proto.json_args)
+
+
+def features(at: AppTest) -> dict[str, dict]:
+    """The place features drawn on the map, by place id."""
+    layer = map_args(at)["feature_group"]
+    start = layer.index("L.geoJson(") + len("L.geoJson(")
+    data, _ = json.JSONDecoder().raw_decode(layer[start:])
+    return {f["id"]: f for f in data["features"]}
+
+
+@pytest.fixture(scope="module")
+def page() -> AppTest:
+    return start()
+
+
+def test_page_opens_on_the_latest_date_with_a_map_and_no_error(page, timeline):
+    assert not page.exception
+    assert page.title[0].value == "Idlib Front Map"
+    assert page.slider[0].value == timeline.last_date
+    assert len(features(page)) == len(timeline.state_at(timeline.last_date))
+    assert not page.error
+
+
+def test_moving_the_slider_across_11_august_2019_turns_al_habit_red():
+    at = start()
+    at.slider[0].set_value(dt.date(2019, 8, 10)).run()
+    before = features(at)["al-habit"]["properties"]["style"]["fillColor"]
+    at.slider[0].set_value(dt.date(2019, 8, 11)).run()
+    after = features(at)["al-habit"]["properties"]["style"]["fillColor"]
+    assert (before, after) == (colour("opposition"), colour("government"))
+    assert at.query_params["date"] == ["2019-08-11"] or at.query_params["date"] == "2019-08-11"
+
+
+def test_the_base_map_stays_the_same_across_dates_so_the_frame_is_not_reloaded():
+    at = start()
+    at.slider[0].set_value(dt.date(2019, 5, 8)).run()
+    first = map_args(at)
+    at.slider[0].set_value(dt.date(2019, 8, 25)).run()
+    second = map_args(at)
+    assert first["script"] == second["script"] and first["key"] == second["key"]
+    assert first["feature_group"] != second["feature_group"]
+
+
+def test_recent_changes_panel_lists_the_days_changes_newest_first():
+    at = start(date="2019-08-11")
+    table = at.dataframe[0].value
+    assert table.iloc[0]["Place"] == "al-Habit"
+    assert table.iloc[0]["Change"] == "Opposition → Government"
+    assert table["Date"].is_monotonic_decreasing
+    assert all(d >= dt.date(2019, 7, 29) for d in table["Date"])
+
+
+def test_a_date_in_the_link_opens_that_date():
+    at = start(date="2019-05-09")
+    assert at.slider[0].value == dt.date(2019, 5, 9)
+
+
+@pytest.mark.parametrize("bad", ["2019-02-30", "tomorrow", "1999-01-01"])
+def test_a_bad_date_in_the_link_falls_back_to_the_latest_with_a_notice(bad, timeline):
+    at = start(date=bad)
+    assert at.slider[0].value == timeline.last_date
+    assert "date in the link was not used" in at.warning[0].value
+
+
+def test_step_buttons_move_to_the_next_and_previous_change(timeline):
+    at = start(date="2019-08-10")
+    forward = next(b for b in at.button if b.help == "Next change")
+    forward.click().run()
+    assert at.slider[0].value == min(d for d in timeline.dates() if d > dt.date(2019, 8, 10))
+    back = next(b for b in at.button if b.help == "Previous change")
+    back.click().run()
+    back.click().run()
+    assert at.slider[0].value < dt.date(2019, 8, 10)
+
+
+def test_selecting_a_place_shows_its_full_history(timeline):
+    at = start(date="2019-08-31")
+    at.selectbox(key="place").set_value("kafr-nabudah").run()
+    history = at.dataframe[-1].value
+    assert len(history) == len(timeline.history("kafr-nabudah"))
+    assert list(history["Controller"])[:3] == ["Opposition", "Government", "Opposition"]
+
+
+def test_downloads_are_offered(page):
+    labels = [b.label for b in page.get("download_button")]
+    assert labels == ["Download snapshot (PNG)", "Download map (HTML, works offline)", "Download table (CSV)"]
+
+
+def test_bad_rows_show_in_an_error_box_and_the_good_rows_still_draw(write_csv, monkeypatch):
+    events = write_csv(
+        "events.csv",
+        "date,place_id,controller,source_url,note,confidence",
+        *(TEST_DATA / "events.csv").read_text().splitlines()[1:],
+        "2019-06-02,gamma,rebels,https://example.org/x,,",
+        "2019-06-03,nowhere,government,https://example.org/y,,",
+    )
+    at = start(["--events", str(events), "--gazetteer", str(TEST_DATA / "gazetteer.csv")], monkeypatch=monkeypatch)
+    assert not at.exception
+    message = at.error[0].value
+    assert "events.csv:9: controller" in message and "events.csv:10: place_id" in message
+    assert set(features(at)) == {"alpha", "beta", "gamma"}
+
+
+def test_an_unreadable_data_file_is_a_message_not_a_traceback(tmp_path, monkeypatch):
+    at = start(["--events", str(tmp_path / "missing.csv")], monkeypatch=monkeypatch)
+    assert not at.exception
+    assert "cannot read the file" in at.error[0].value
+
+
+def test_hostile_names_reach_the_map_escaped(write_csv, monkeypatch):
+    gaz = write_csv(
+        "gazetteer.csv",
+        "id,name,alt_names,lat,lon,governorate,district,population,kind,source",
+        "evil,<img src=x onerror=alert(1)>,,35.4,36.6,Idlib,,,town,https://example.org",
+    )
+    events = write_csv(
+        "events.csv",
+        "date,place_id,controller,source_url,note,confidence",
+        "2019-04-29,evil,government,https://example.org/<script>,<script>alert(1)</script>,",
+    )
+    at = start(["--events", str(events), "--gazetteer", str(gaz)], monkeypatch=monkeypatch)
+    layer = map_args(at)["feature_group"]
+    assert "<img" not in layer and "<script" not in layer

@@ -1,0 +1,182 @@
+"""Real-browser tests: `streamlit run app.py` driven by headless Chromium through Playwright."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from geo.factions import colour
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = ROOT / "test-results"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A `streamlit run app.py` on a free local port, always stopped afterwards."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"streamlit did not start: {proc.stdout.read().decode()[-2000:]}") from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    pg = context.new_page()
+    yield pg
+    if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+def map_frame(page):
+    """The map's iframe, looked up afresh (old handles go stale when Streamlit re-renders)."""
+    page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=30_000)
+    return page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+
+
+def place_colours(page) -> dict[str, str]:
+    """Fill colour of every place marker, read from Leaflet's layers (markers are drawn on a canvas)."""
+    frame = page.frame(url=lambda u: "st_folium" in u or "component" in u)
+    return frame.evaluate(
+        """() => Object.fromEntries(Object.values(window.map._layers)
+              .filter(l => l.feature && l.options && l.options.fillColor)
+              .map(l => [l.feature.id, l.options.fillColor]))"""
+    )
+
+
+def wait_for_colour(page, place_id: str, expected: str, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    seen = None
+    while time.monotonic() < deadline:
+        try:
+            seen = place_colours(page).get(place_id)
+        except Exception:  # noqa: BLE001 - the frame may be mid-update; try again
+            seen = None
+        if seen == expected:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{place_id} has colour {seen}, expected {expected}")
+
+
+def wait_idle(page) -> None:
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=30_000)
+
+
+def test_markers_render_offline_and_change_colour_when_the_slider_moves(server, page):
+    page.goto(f"{server}/?date=2019-08-10")
+    map_frame(page).locator("canvas").first.wait_for(timeout=30_000)
+    wait_for_colour(page, "al-habit", colour("opposition"))
+    assert len(place_colours(page)) >= 20
+
+    frame = page.frame(url=lambda u: "st_folium" in u or "component" in u)
+    frame.evaluate("() => { window.__kept = true; window.map.setZoom(11); }")
+    slider = page.locator('[data-testid="stSlider"] input')
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    wait_for_colour(page, "al-habit", colour("government"))
+    assert slider.get_attribute("aria-valuetext") == "11 Aug 2019"
+    assert "date=2019-08-11" in page.url
+    frame = page.frame(url=lambda u: "st_folium" in u or "component" in u)
+    assert frame.evaluate("() => window.__kept === true"), "the map frame was reloaded"
+    assert frame.evaluate("() => window.map.getZoom()") == 11, "the reader's zoom was lost"
+
+
+def test_png_snapshot_downloads_with_the_date_in_its_name(server, page):
+    page.goto(f"{server}/?date=2019-08-11")
+    map_frame(page).locator("canvas").first.wait_for(timeout=30_000)
+    wait_idle(page)
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Download snapshot (PNG)").click()
+    download = info.value
+    assert download.suggested_filename == "idlib-front-2019-08-11.png"
+    data = Path(download.path()).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000
+
+
+def test_clicking_a_marker_shows_that_places_history(server, page):
+    page.goto(f"{server}/?date=2019-08-31")
+    map_frame(page).locator("canvas").first.wait_for(timeout=30_000)
+    wait_idle(page)
+    frame = page.frame(url=lambda u: "st_folium" in u or "component" in u)
+    x, y = frame.evaluate(
+        """() => { const l = Object.values(window.map._layers).find(l => l.feature && l.feature.id === 'khan-shaykhun');
+                   const p = window.map.latLngToContainerPoint(l.getLatLng()); return [p.x, p.y]; }"""
+    )
+    box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.get_by_text("Khan Shaykhun ·").wait_for(timeout=20_000)

@@ -1,0 +1,76 @@
+"""The gazetteer on the bundled data and on small files with faults."""
+
+import pytest
+
+from geo.gazetteer import Gazetteer, Place
+
+from .conftest import TEST_DATA
+
+
+@pytest.mark.parametrize(
+    "query, place_id",
+    [
+        ("Al-Habeet", "al-habit"),
+        ("Hbeit", "al-habit"),
+        ("Khan Sheikhoun", "khan-shaykhun"),
+        ("Khan Cheikhoun", "khan-shaykhun"),
+        ("Khan Sheikhun", "khan-shaykhun"),
+        ("خان شيخون", "khan-shaykhun"),
+        ("Idlib", "idlib"),
+        ("Hama", "hama"),
+        ("Maarat al-Numan", "maarat-al-numan"),
+        ("Maaret al-Noman", "maarat-al-numan"),
+        ("Kafr Naboudeh", "kafr-nabudah"),
+        ("Kafranbel", "kafr-nabl"),
+        ("khan-shaykhun", "khan-shaykhun"),
+    ],
+)
+def test_news_spellings_resolve_to_the_right_place(gazetteer, query, place_id):
+    place = gazetteer.geocode(query)
+    assert place is not None and place.id == place_id
+
+
+def test_seed_towns_have_real_coordinates(gazetteer):
+    habit, khan = gazetteer.get("al-habit"), gazetteer.get("khan-shaykhun")
+    assert 35.40 < habit.lat < 35.48 and 36.48 < habit.lon < 36.58
+    assert 35.40 < khan.lat < 35.48 and 36.60 < khan.lon < 36.70
+
+
+def test_a_misspelling_is_found_by_fuzzy_matching(gazetteer):
+    match = gazetteer.match("Khan Shaikhounn")
+    assert match is not None and match.place.id == "khan-shaykhun"
+
+
+def test_candidates_are_ranked_with_scores(gazetteer):
+    found = gazetteer.candidates("Kafr", limit=3)
+    assert len(found) <= 3
+    assert [m.score for m in found] == sorted((m.score for m in found), reverse=True)
+
+
+@pytest.mark.parametrize("query", ["", " ", "x" * 10_000, "\x00\x07", "12345", "Beirut", "Sochi", "Britain", "東京"])
+def test_unknown_or_odd_names_are_not_found_without_error(gazetteer, query):
+    assert gazetteer.geocode(query) is None
+
+
+def test_a_shared_name_prefers_the_place_inside_the_theatre_and_says_it_is_ambiguous():
+    inside = Place("tell-x-idlib", "Tell X", 35.5, 36.6, governorate="Idlib", source="s")
+    outside = Place("tell-x-homs", "Tell X", 34.5, 36.9, governorate="Homs", source="s")
+    match = Gazetteer([outside, inside]).match("Tel X")
+    assert match.place.id == "tell-x-idlib"
+    assert match.ambiguous and "Homs" in match.alternatives[0]
+
+
+def test_malformed_rows_are_reported_with_line_and_field(write_csv):
+    path = write_csv(
+        "g.csv",
+        (TEST_DATA / "gazetteer.csv").read_text().splitlines()[0],
+        "good,Good,,35.1,36.1,Idlib,,,village,s",
+        "bad-lat,Bad,,north,36.1,Idlib,,,village,s",
+        "Bad Id,Bad,,35.1,36.1,Idlib,,,village,s",
+        "bad-kind,Bad,,35.1,36.1,Idlib,,,castle,s",
+        "good,Again,,35.1,36.1,Idlib,,,village,s",
+    )
+    gaz = Gazetteer.load(path)
+    assert [p.id for p in gaz.places] == ["good"]
+    assert [(p.line, p.field) for p in gaz.problems] == [(3, "lat"), (4, "id"), (5, "kind"), (6, "id")]
+    assert str(gaz.problems[0]) == "g.csv:3: lat: 'north' is not a number"
