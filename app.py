@@ -61,7 +61,9 @@ def load_data(events: str, events_mtime: float, gazetteer: str, gazetteer_mtime:
     gaz = Gazetteer.load(gazetteer)
     loaded = load_events(events, places={p.id for p in gaz.places})
     timeline, places = Timeline(loaded.events), gaz.frame()
-    bounds = mapview.bounds_of(places.loc[places.index.intersection(timeline.places)])
+    with_events = set(timeline.places)
+    shown = [p.id for p in gaz.places if p.in_theatre and p.id in with_events]
+    bounds = mapview.bounds_of(places.loc[shown])
     return Data(gaz, timeline, places, (*gaz.problems, *loaded.problems), bounds)
 
 

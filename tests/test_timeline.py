@@ -25,6 +25,18 @@ from .conftest import day
         ("qalaat-al-madiq", "2019-05-09", "government"),
         ("idlib", "2019-08-31", "opposition"),
         ("hama", "2019-04-29", "government"),
+        ("maarat-al-numan", "2020-01-27", "opposition"),
+        ("maarat-al-numan", "2020-01-28", "government"),
+        ("saraqib", "2020-02-06", "government"),  # taken ...
+        ("saraqib", "2020-02-27", "opposition"),  # ... retaken by the opposition ...
+        ("saraqib", "2020-03-02", "government"),  # ... and lost again
+        ("kafr-nabl", "2020-02-25", "government"),
+        ("khan-shaykhun", "2024-11-29", "government"),
+        ("khan-shaykhun", "2024-11-30", "opposition"),
+        ("aleppo", "2024-11-29", "government"),
+        ("aleppo", "2024-11-30", "opposition"),
+        ("hama", "2024-12-04", "government"),
+        ("hama", "2024-12-05", "opposition"),
     ],
 )
 def test_state_at_matches_the_sources(timeline, place_id, date, controller):
