@@ -138,6 +138,57 @@ def select_clicked_place(clicked: dict | None, view: pd.DataFrame) -> None:
         st.session_state.place = place_id
 
 
+def find_place(gazetteer: Gazetteer, on_map: frozenset[str]) -> None:
+    """Search box callback: select the place a name means and fly the map to it, or suggest names."""
+    query = st.session_state.search
+    if not query.strip():
+        st.session_state._search_note = ""
+        return
+    match = gazetteer.match(query)
+    if match is None:
+        st.session_state._search_note = f"No place matches “{query[:60]}”."
+        return
+    place = match.place
+    st.session_state._center = (place.lat, place.lon)
+    st.session_state._zoom = 12
+    notes = [f"Found **{place.name}** ({place.governorate or 'Syria'})"]
+    if match.how == "fuzzy":
+        others = [m.place.name for m in gazetteer.candidates(query)[1:4]]
+        notes.append("closest spelling" + (f"; did you mean {', '.join(others)}?" if others else ""))
+    if match.ambiguous:
+        notes.append(f"the name is shared with {', '.join(match.alternatives)}")
+    if place.id in on_map:
+        st.session_state.place = place.id
+    else:
+        notes.append("it has no recorded control on this date")
+    st.session_state._search_note = "; ".join(notes) + "."
+
+
+def on_this_date(timeline: Timeline, day: dt.date, view: pd.DataFrame, names: dict[str, str]) -> None:
+    """Places per side on the date, and what changed since the date shown before (any direction)."""
+    if st.session_state.get("_shown_day") != day:
+        st.session_state._prev_day = st.session_state.get("_shown_day")
+        st.session_state._shown_day = day
+    prev = st.session_state.get("_prev_day")
+    diff = timeline.diff(prev, day) if prev else None
+    st.subheader(f"On {day:%d %B %Y}")
+    counts = view["controller"].value_counts()
+    before = timeline.summary(prev) if prev else None
+    main_sides = [s for s in SIDES if s.code in ("government", "opposition")]
+    for metric_col, held_by in zip(st.columns(len(main_sides)), main_sides, strict=True):
+        now = int(counts.get(held_by.code, 0))
+        delta = now - int(before.get(held_by.code, 0)) if before is not None else None
+        metric_col.metric(held_by.short, f"{now} places", delta=delta or None, delta_color="off")
+    if diff is not None and not diff.empty:
+        moves = ", ".join(
+            f"{names.get(pid, pid)} ({side(row.before).short if isinstance(row.before, str) else '–'} → "
+            f"{side(row.after).short if isinstance(row.after, str) else '–'})"
+            for pid, row in diff.head(12).iterrows()
+        )
+        more = f" and {len(diff) - 12} more" if len(diff) > 12 else ""
+        st.caption(f"Since {prev:%d %b %Y} (the date shown before): {len(diff)} changed hands: {moves}{more}.")
+
+
 def link_config(column: str) -> dict:
     return {column: st.column_config.LinkColumn(column, display_text=r"https?://(?:www\.)?([^/]+)")}
 
@@ -227,6 +278,13 @@ def main() -> None:
     changes = data.timeline.changes_between(recent_from, day)
 
     map_col, side_col = st.columns([5, 3])
+    with side_col:
+        st.text_input(
+            "Find a place", key="search", placeholder="Any spelling: Khan Sheikhoun, Maaret al-Noman, خان شيخون",
+            on_change=find_place, args=(data.gazetteer, frozenset(view.index)),
+        )
+        if st.session_state.get("_search_note"):
+            st.caption(st.session_state._search_note)
     with map_col:
         base = mapview.base_map(data.bounds, settings=settings, asset_url=f"{_base_url()}/app/static/leaflet")
         returned = st_folium(
@@ -236,15 +294,13 @@ def main() -> None:
             use_container_width=True,
             feature_group_to_add=[mapview.places_layer(view)],
             returned_objects=["last_object_clicked"],
+            center=st.session_state.get("_center"),
+            zoom=st.session_state.get("_zoom"),
         )
         select_clicked_place((returned or {}).get("last_object_clicked"), view)
         downloads(view, day, changes, settings)
     with side_col:
-        st.subheader(f"On {day:%d %B %Y}")
-        counts = view["controller"].value_counts()
-        main_sides = [s for s in SIDES if s.code in ("government", "opposition")]
-        for metric_col, held_by in zip(st.columns(len(main_sides)), main_sides, strict=True):
-            metric_col.metric(held_by.short, f"{counts.get(held_by.code, 0)} places")
+        on_this_date(data.timeline, day, view, names)
         st.markdown(f"**Changes in the {settings.recent_days} days to {day:%d %b %Y}**")
         if changes.empty:
             st.caption("No change of control in these days.")

@@ -164,6 +164,17 @@ class Timeline:
         """Every day on which something changed, in order: the stops of the slider's step buttons."""
         return [d.astype(dt.date) for d in np.unique(self._dates)]
 
+    def diff(self, before, after) -> pd.DataFrame:
+        """Places whose controller differs between two dates (either order): columns before, after.
+
+        This is the net change a reader sees when jumping between the two dates; a place that
+        changed hands and back in between is not listed. A side is NaN where a place had no state yet.
+        """
+        a = self.state_at(before)["controller"].astype(str)
+        b = self.state_at(after)["controller"].astype(str)
+        both = pd.concat({"before": a, "after": b}, axis=1)
+        return both[both["before"].ne(both["after"])].sort_index()
+
     def summary(self, day) -> pd.Series:
         """Number of places held by each side on `day`."""
         return self.state_at(day)["controller"].value_counts().sort_index()

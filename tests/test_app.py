@@ -159,3 +159,28 @@ def test_hostile_names_reach_the_map_escaped(write_csv, monkeypatch):
     at = start(["--events", str(events), "--gazetteer", str(gaz)], monkeypatch=monkeypatch)
     layer = map_args(at)["feature_group"]
     assert "<img" not in layer and "<script" not in layer
+
+
+def test_searching_any_spelling_selects_the_place_and_flies_the_map_there():
+    at = start(date="2019-08-31")
+    at.text_input(key="search").input("Khan Sheikhoun").run()
+    assert at.selectbox(key="place").value == "khan-shaykhun"
+    args = map_args(at)
+    assert args["zoom"] == 12 and args["center"] == pytest.approx([35.442, 36.651], abs=0.01)
+    assert "Found **Khan Shaykhun**" in at.caption[-1].value or any("Khan Shaykhun" in c.value for c in at.caption)
+
+
+def test_searching_an_unknown_name_says_so_and_changes_nothing():
+    at = start(date="2019-08-31")
+    at.text_input(key="search").input("Atlantis").run()
+    assert not at.exception
+    assert any("No place matches" in c.value for c in at.caption)
+    assert at.selectbox(key="place").value is None
+
+
+def test_on_this_date_shows_what_changed_since_the_date_shown_before():
+    at = start(date="2019-08-10")
+    at.slider[0].set_value(dt.date(2019, 8, 11)).run()
+    government = next(m for m in at.metric if m.label == "Government")
+    assert government.delta is not None and "1" in government.delta
+    assert any("Since 10 Aug 2019" in c.value and "al-Habit (Opposition → Government)" in c.value for c in at.caption)

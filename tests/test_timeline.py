@@ -110,3 +110,17 @@ def test_state_at_agrees_with_plain_pandas_on_random_histories():
         expected = _plain_pandas_state(events, when).sort_index()
         got = timeline.state_at(when)["controller"].astype(str).sort_index()
         assert got.to_dict() == expected.to_dict()
+
+
+def test_diff_lists_the_net_changes_between_two_dates_in_either_order(timeline):
+    forward = timeline.diff(day("2019-08-10"), day("2019-08-11"))
+    assert forward.loc["al-habit"].tolist() == ["opposition", "government"]
+    backward = timeline.diff(day("2019-08-11"), day("2019-08-10"))
+    assert backward.loc["al-habit"].tolist() == ["government", "opposition"]
+    assert timeline.diff(day("2019-08-11"), day("2019-08-11")).empty
+
+
+def test_diff_leaves_out_places_that_changed_and_changed_back(timeline):
+    # Kafr Nabudah: government 8 May, opposition 22 May, government 26 May
+    assert "kafr-nabudah" not in timeline.diff(day("2019-05-08"), day("2019-05-26")).index
+    assert "kafr-nabudah" in timeline.diff(day("2019-05-08"), day("2019-05-23")).index
