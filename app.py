@@ -18,7 +18,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import assets, mapview, snapshot
-from geo.errors import BadDate, GeoError, Problem
+from geo.csvio import MAX_FILE_BYTES, MAX_ROWS
+from geo.errors import BadDate, DataError, GeoError, Problem
+from geo.escape import markdown_text
 from geo.events import load_events, parse_date
 from geo.factions import SIDES, side
 from geo.gazetteer import Gazetteer
@@ -55,16 +57,71 @@ def _mtime(path: Path) -> float:
     return path.stat().st_mtime if path.exists() else 0.0
 
 
-@st.cache_resource(show_spinner="Loading the data…")
-def load_data(events: str, events_mtime: float, gazetteer: str, gazetteer_mtime: float) -> Data:
-    """Load both data files; keyed by path and modification time so an edited file is reloaded."""
-    gaz = Gazetteer.load(gazetteer)
-    loaded = load_events(events, places={p.id for p in gaz.places})
+def build_data(gaz: Gazetteer, events: str | bytes, events_name: str | None = None) -> Data:
+    """Check the events against the places and precompute what every rerun needs."""
+    loaded = load_events(events, places={p.id for p in gaz.places}, name=events_name)
     timeline, places = Timeline(loaded.events), gaz.frame()
     with_events = set(timeline.places)
     shown = [p.id for p in gaz.places if p.in_theatre and p.id in with_events]
     bounds = mapview.bounds_of(places.loc[shown])
     return Data(gaz, timeline, places, (*gaz.problems, *loaded.problems), bounds)
+
+
+@st.cache_resource(show_spinner="Loading the data…")
+def load_data(events: str, events_mtime: float, gazetteer: str, gazetteer_mtime: float) -> Data:
+    """Load both data files; keyed by path and modification time so an edited file is reloaded."""
+    return build_data(Gazetteer.load(gazetteer), events)
+
+
+@st.cache_resource(show_spinner="Checking your files…", max_entries=32, ttl=3600)
+def load_upload(
+    events: bytes | None,
+    events_name: str | None,
+    places: bytes | None,
+    places_name: str | None,
+    bundled_events: str,
+    bundled_gazetteer: str,
+    bundled_mtime: float,
+) -> Data:
+    """Data from uploaded files (keyed by their content): uploaded events replace the bundled ones,
+    uploaded places are added to the bundled gazetteer."""
+    gaz = Gazetteer.load(bundled_gazetteer)
+    if places is not None:
+        gaz = gaz.extended(Gazetteer.load(places, name=places_name))
+    return build_data(gaz, events if events is not None else bundled_events, events_name)
+
+
+def choose_data(settings: Settings) -> Data:
+    """The bundled (or command-line) data, or this session's uploaded files from the sidebar."""
+    bundled = load_data(
+        str(settings.events), _mtime(settings.events), str(settings.gazetteer), _mtime(settings.gazetteer)
+    )
+    with st.sidebar:
+        st.header("Use your own data")
+        st.caption(
+            "Shown to you only, in this session. Same columns as `data/events.csv` and `data/gazetteer.csv` "
+            f"(documented in data/README.md); at most {MAX_FILE_BYTES // 2**20} MB and {MAX_ROWS:,} rows per file. "
+            "Rows that cannot be used are listed; the rest is shown."
+        )
+        events_file = st.file_uploader("Events CSV (replaces the bundled events)", type="csv", key="upload_events")
+        places_file = st.file_uploader("Places CSV (added to the bundled places)", type="csv", key="upload_places")
+    if events_file is None and places_file is None:
+        return bundled
+    try:
+        data = load_upload(
+            events_file.getvalue() if events_file else None,
+            events_file.name if events_file else None,
+            places_file.getvalue() if places_file else None,
+            places_file.name if places_file else None,
+            str(settings.events),
+            str(settings.gazetteer),
+            _mtime(settings.events) + _mtime(settings.gazetteer),
+        )
+    except DataError as exc:
+        st.error(f"**Your file could not be used**, so the bundled data is shown. {markdown_text(exc)}")
+        return bundled
+    st.info("Showing your uploaded data (this session only). Remove the files in the sidebar to go back.")
+    return data
 
 
 @st.cache_resource
@@ -77,7 +134,7 @@ def show_problems(problems: tuple[Problem, ...]) -> None:
     """One error box listing the rows that could not be used (the usable rows still show)."""
     if not problems:
         return
-    lines = "\n".join(f"- `{p}`" for p in problems[:MAX_PROBLEMS_SHOWN])
+    lines = "\n".join(f"- {markdown_text(p)}" for p in problems[:MAX_PROBLEMS_SHOWN])
     more = f"\n- … and {len(problems) - MAX_PROBLEMS_SHOWN} more" if len(problems) > MAX_PROBLEMS_SHOWN else ""
     st.error(
         f"**{len(problems)} problem(s) in the data files.** Rows with errors are left out; the rest is shown. "
@@ -95,7 +152,7 @@ def initial_day(timeline: Timeline) -> dt.date:
                 raise BadDate(f"{day} is outside the data ({timeline.first_date} to {timeline.last_date})")
             return day
         except BadDate as exc:
-            st.warning(f"The date in the link was not used: {exc}. Showing the latest date instead.")
+            st.warning(f"The date in the link was not used: {markdown_text(exc)}. Showing the latest date instead.")
     return timeline.last_date
 
 
@@ -115,7 +172,7 @@ def date_controls(timeline: Timeline) -> dt.date:
     if timeline.first_date == timeline.last_date:  # a slider needs two distinct ends
         st.caption(f"Every event of the data is dated {timeline.first_date:%d %B %Y}.")
         return timeline.first_date
-    if "day" not in st.session_state:
+    if "day" not in st.session_state or not timeline.first_date <= st.session_state.day <= timeline.last_date:
         st.session_state.day = initial_day(timeline)
     stops = timeline.dates()
     back, slider, forward = st.columns([1, 12, 1], vertical_alignment="bottom")
@@ -146,17 +203,17 @@ def find_place(gazetteer: Gazetteer, on_map: frozenset[str]) -> None:
         return
     match = gazetteer.match(query)
     if match is None:
-        st.session_state._search_note = f"No place matches “{query[:60]}”."
+        st.session_state._search_note = f"No place matches “{markdown_text(query[:60])}”."
         return
     place = match.place
     st.session_state._center = (place.lat, place.lon)
     st.session_state._zoom = 12
-    notes = [f"Found **{place.name}** ({place.governorate or 'Syria'})"]
+    notes = [f"Found **{markdown_text(place.name)}** ({markdown_text(place.governorate or 'Syria')})"]
     if match.how == "fuzzy":
-        others = [m.place.name for m in gazetteer.candidates(query)[1:4]]
+        others = [markdown_text(m.place.name) for m in gazetteer.candidates(query)[1:4]]
         notes.append("closest spelling" + (f"; did you mean {', '.join(others)}?" if others else ""))
     if match.ambiguous:
-        notes.append(f"the name is shared with {', '.join(match.alternatives)}")
+        notes.append(f"the name is shared with {markdown_text(', '.join(match.alternatives))}")
     if place.id in on_map:
         st.session_state.place = place.id
     else:
@@ -181,7 +238,7 @@ def on_this_date(timeline: Timeline, day: dt.date, view: pd.DataFrame, names: di
         metric_col.metric(held_by.short, f"{now} places", delta=delta or None, delta_color="off")
     if diff is not None and not diff.empty:
         moves = ", ".join(
-            f"{names.get(pid, pid)} ({side(row.before).short if isinstance(row.before, str) else '–'} → "
+            f"{markdown_text(names.get(pid, pid))} ({side(row.before).short if isinstance(row.before, str) else '–'} → "
             f"{side(row.after).short if isinstance(row.after, str) else '–'})"
             for pid, row in diff.head(12).iterrows()
         )
@@ -225,7 +282,10 @@ def place_panel(data: Data, view: pd.DataFrame) -> None:
         return
     history = data.timeline.history(place_id)
     place = data.gazetteer.get(place_id)
-    st.markdown(f"**{place.name}** · {place.governorate or 'Syria'} · {place.lat:.4f}, {place.lon:.4f}")
+    st.markdown(
+        f"**{markdown_text(place.name)}** · {markdown_text(place.governorate or 'Syria')} · "
+        f"{place.lat:.4f}, {place.lon:.4f}"
+    )
     table = pd.DataFrame(
         {
             "Date": [pd.Timestamp(d).date() for d in history["date"]],
@@ -265,10 +325,10 @@ def main() -> None:
         "Move the slider to scrub through the history."
     )
     install_leaflet()
-    data = load_data(str(settings.events), _mtime(settings.events), str(settings.gazetteer), _mtime(settings.gazetteer))
+    data = choose_data(settings)
     show_problems(data.problems)
     if len(data.timeline) == 0:
-        st.info(f"No usable events in {settings.events.name}: nothing to show yet.")
+        st.info("No usable events in the data: nothing to show yet.")
         return
 
     day = date_controls(data.timeline)
@@ -280,8 +340,11 @@ def main() -> None:
     map_col, side_col = st.columns([5, 3])
     with side_col:
         st.text_input(
-            "Find a place", key="search", placeholder="Any spelling: Khan Sheikhoun, Maaret al-Noman, خان شيخون",
-            on_change=find_place, args=(data.gazetteer, frozenset(view.index)),
+            "Find a place",
+            key="search",
+            placeholder="Any spelling: Khan Sheikhoun, Maaret al-Noman, خان شيخون",
+            on_change=find_place,
+            args=(data.gazetteer, frozenset(view.index)),
         )
         if st.session_state.get("_search_note"):
             st.caption(st.session_state._search_note)
@@ -292,7 +355,7 @@ def main() -> None:
             key="map",
             height=MAP_HEIGHT,
             use_container_width=True,
-            feature_group_to_add=[mapview.places_layer(view)],
+            feature_group_to_add=[mapview.places_layer(view, day)],
             returned_objects=["last_object_clicked"],
             center=st.session_state.get("_center"),
             zoom=st.session_state.get("_zoom"),
@@ -319,11 +382,11 @@ def _base_url() -> str:
     return f"/{base}" if base else ""
 
 
-st.set_page_config(page_title="Idlib Front Map", page_icon="🗺️", layout="wide")
+st.set_page_config(page_title="Idlib Front Map", page_icon="🗺️", layout="wide", initial_sidebar_state="collapsed")
 try:
     main()
 except GeoError as exc:
-    st.error(f"**The data could not be loaded.** {exc}")
+    st.error(f"**The data could not be loaded.** {markdown_text(exc)}")
 except Exception:  # the page's last line of defence: log the traceback, show a short message instead
     log.exception("unexpected error while drawing the page")
     st.error(

@@ -25,14 +25,19 @@ def synthetic(changes: int, places: int, seed: int = 42) -> pd.DataFrame:
     """A deterministic history: every place gets a baseline, then random changes over 2,000 days."""
     rng = np.random.default_rng(seed)
     base = pd.DataFrame(
-        {"date": np.datetime64("2019-04-29"), "place_id": [f"p{i:05d}" for i in range(places)],
-         "controller": rng.choice(["government", "opposition"], places)}
+        {
+            "date": np.datetime64("2019-04-29"),
+            "place_id": [f"p{i:05d}" for i in range(places)],
+            "controller": rng.choice(["government", "opposition"], places),
+        }
     )
     n = changes - places
     rest = pd.DataFrame(
-        {"date": np.datetime64("2019-04-30") + np.sort(rng.integers(0, 2000, n)).astype("timedelta64[D]"),
-         "place_id": [f"p{i:05d}" for i in rng.integers(0, places, n)],
-         "controller": rng.choice(["government", "opposition", "contested"], n)}
+        {
+            "date": np.datetime64("2019-04-30") + np.sort(rng.integers(0, 2000, n)).astype("timedelta64[D]"),
+            "place_id": [f"p{i:05d}" for i in rng.integers(0, places, n)],
+            "controller": rng.choice(["government", "opposition", "contested"], n),
+        }
     )
     events = pd.concat([base, rest], ignore_index=True)
     events["source_url"] = [f"https://example.org/report/{i}" for i in range(len(events))]
@@ -75,7 +80,7 @@ def main() -> None:
     frame = timeline._frame.memory_usage(deep=True).sum()
 
     def p95(xs):
-        return statistics.quantiles(xs, n=20)[-1]
+        return statistics.quantiles(xs, n=20, method="inclusive")[-1]
 
     print(f"history: {len(events):,} changes over {args.places:,} places; Timeline built in {build_s:.2f} s")
     print(f"Timeline.state_at : median {statistics.median(fast):.3f} ms, p95 {p95(fast):.3f} ms ({len(fast)} queries)")

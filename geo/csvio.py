@@ -12,10 +12,12 @@ from pathlib import Path
 
 from .errors import DataError, Problem
 
-__all__ = ["read_rows", "write_rows", "MAX_FILE_BYTES"]
+__all__ = ["read_rows", "write_rows", "MAX_FILE_BYTES", "MAX_ROWS"]
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """Largest data file accepted (20 MB, about 150,000 events): bounds memory for uploaded files."""
+MAX_ROWS = 200_000
+"""Most data rows read from one file; past it the file is refused, not silently cut."""
 
 
 def _decode(path: str, raw: bytes) -> str:
@@ -53,7 +55,10 @@ def read_rows(
         raise DataError(Problem(label, 1, None, f"missing column(s) {', '.join(missing)}; the header is {header}"))
     reader.fieldnames = header
     try:
-        for row in reader:
+        for count, row in enumerate(reader, start=1):
+            if count > MAX_ROWS:
+                message = f"has more than {MAX_ROWS:,} rows, the limit: split the file"
+                raise DataError(Problem(label, reader.line_num, None, message))
             clean = {k: (v or "").strip() for k, v in row.items() if k is not None}
             yield reader.line_num, clean
     except csv.Error as exc:

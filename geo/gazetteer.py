@@ -26,6 +26,8 @@ KINDS = ("city", "town", "village", "hill", "base", "crossing")
 # Hama, Aleppo and Latakia around it. Places outside it are allowed but lose ties to places inside.
 THEATRE = ((34.6, 35.6), (36.9, 37.8))
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_FIELD = {"id": 100, "name": 200, "alt_names": 4000, "governorate": 100, "district": 100, "source": 2000}
+"""Longest value accepted per field (characters)."""
 # Fuzzy matches below this rapidfuzz ratio (0-100) of the folded names are not offered. Provisional:
 # the gazetteer issue measures it on a labelled set of spellings.
 FUZZY_THRESHOLD = 82.0
@@ -87,6 +89,9 @@ class Place:
         for fld in REQUIRED:
             if not row.get(fld):
                 raise bad(fld, "is empty")
+        for fld, limit in MAX_FIELD.items():
+            if len(row.get(fld, "")) > limit:
+                raise bad(fld, f"is {len(row[fld]):,} characters long; the limit is {limit:,}")
         coords = {}
         for fld in ("lat", "lon"):
             try:
@@ -174,6 +179,12 @@ class Gazetteer:
 
     def __len__(self) -> int:
         return len(self.places)
+
+    def extended(self, extra: Gazetteer) -> Gazetteer:
+        """This gazetteer with `extra`'s places added; a place with the same id replaces ours."""
+        ids = {p.id for p in extra.places}
+        kept = [p for p in self.places if p.id not in ids]
+        return Gazetteer([*kept, *extra.places], problems=[*self.problems, *extra.problems])
 
     def __contains__(self, place_id: object) -> bool:
         return place_id in self._by_id

@@ -79,6 +79,7 @@ class _Places(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
+        window.ifmDate = {{ this.date|tojson }};  // the date the map shows: for tests and benchmarks
         var {{ this.get_name() }} = L.geoJson({{ this.data|tojson }}, {
             pointToLayer: function (feature, latlng) {
                 return L.circleMarker(latlng, feature.properties.style);
@@ -97,10 +98,11 @@ class _Places(MacroElement):
         """
     )
 
-    def __init__(self, data: dict):
+    def __init__(self, data: dict, date: str | None = None):
         super().__init__()
         self._name = "Places"
         self.data = data
+        self.date = date
 
 
 def bounds_of(view: pd.DataFrame) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -182,10 +184,10 @@ def feature_collection(view: pd.DataFrame) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def places_layer(view: pd.DataFrame) -> folium.FeatureGroup:
-    """The date-dependent layer: one coloured marker per place."""
+def places_layer(view: pd.DataFrame, day: dt.date | None = None) -> folium.FeatureGroup:
+    """The date-dependent layer: one coloured marker per place (and the date, as `window.ifmDate`)."""
     group = folium.FeatureGroup(name="Places", control=False)
-    group.add_child(_Places(feature_collection(view)))
+    group.add_child(_Places(feature_collection(view), day.isoformat() if day else None))
     return group
 
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -22,6 +23,11 @@ def start(argv: list[str] | None = None, date: str | None = None, monkeypatch=No
     if date is not None:
         at.query_params["date"] = date
     return at.run()
+
+
+def plain(markdown: str) -> str:
+    """Markdown source as the reader sees it (the page backslash-escapes text from data)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def _walk(node):
@@ -97,7 +103,7 @@ def test_a_date_in_the_link_opens_that_date():
 def test_a_bad_date_in_the_link_falls_back_to_the_latest_with_a_notice(bad, timeline):
     at = start(date=bad)
     assert at.slider[0].value == timeline.last_date
-    assert "date in the link was not used" in at.warning[0].value
+    assert "date in the link was not used" in plain(at.warning[0].value)
 
 
 def test_step_buttons_move_to_the_next_and_previous_change(timeline):
@@ -134,7 +140,7 @@ def test_bad_rows_show_in_an_error_box_and_the_good_rows_still_draw(write_csv, m
     )
     at = start(["--events", str(events), "--gazetteer", str(TEST_DATA / "gazetteer.csv")], monkeypatch=monkeypatch)
     assert not at.exception
-    message = at.error[0].value
+    message = plain(at.error[0].value)
     assert "events.csv:9: controller" in message and "events.csv:10: place_id" in message
     assert set(features(at)) == {"alpha", "beta", "gamma"}
 
@@ -142,7 +148,7 @@ def test_bad_rows_show_in_an_error_box_and_the_good_rows_still_draw(write_csv, m
 def test_an_unreadable_data_file_is_a_message_not_a_traceback(tmp_path, monkeypatch):
     at = start(["--events", str(tmp_path / "missing.csv")], monkeypatch=monkeypatch)
     assert not at.exception
-    assert "cannot read the file" in at.error[0].value
+    assert "cannot read the file" in plain(at.error[0].value)
 
 
 def test_hostile_names_reach_the_map_escaped(write_csv, monkeypatch):
@@ -167,7 +173,7 @@ def test_searching_any_spelling_selects_the_place_and_flies_the_map_there():
     assert at.selectbox(key="place").value == "khan-shaykhun"
     args = map_args(at)
     assert args["zoom"] == 12 and args["center"] == pytest.approx([35.442, 36.651], abs=0.01)
-    assert "Found **Khan Shaykhun**" in at.caption[-1].value or any("Khan Shaykhun" in c.value for c in at.caption)
+    assert any("Found **Khan Shaykhun**" in plain(c.value) for c in at.caption)
 
 
 def test_searching_an_unknown_name_says_so_and_changes_nothing():
@@ -183,4 +189,96 @@ def test_on_this_date_shows_what_changed_since_the_date_shown_before():
     at.slider[0].set_value(dt.date(2019, 8, 11)).run()
     government = next(m for m in at.metric if m.label == "Government")
     assert government.delta is not None and "1" in government.delta
-    assert any("Since 10 Aug 2019" in c.value and "al-Habit (Opposition → Government)" in c.value for c in at.caption)
+    assert any(
+        "Since 10 Aug 2019" in plain(c.value) and "al-Habit (Opposition → Government)" in plain(c.value)
+        for c in at.caption
+    )
+
+
+EVENTS_HEADER = "date,place_id,controller,source_url,note,confidence"
+
+
+def test_an_uploaded_events_file_replaces_the_bundled_events_for_this_session():
+    at = start()
+    rows = [
+        EVENTS_HEADER,
+        "2019-04-29,idlib,government,https://example.org/a,,",
+        "2019-05-01,idlib,opposition,https://example.org/b,,",
+    ]
+    at.file_uploader(key="upload_events").set_value(("mine.csv", "\n".join(rows).encode(), "text/csv")).run()
+    assert not at.exception
+    assert set(features(at)) == {"idlib"}
+    assert at.slider[0].value == dt.date(2019, 5, 1)
+    assert "uploaded data" in plain(at.info[0].value)
+    fresh = start()  # another session still sees the bundled data
+    assert len(features(fresh)) > 1
+
+
+def test_uploaded_places_are_added_and_bad_rows_listed_with_line_and_field():
+    at = start()
+    places = "\n".join(
+        [
+            "id,name,alt_names,lat,lon,governorate,district,population,kind,source",
+            "new-village,New Village,,35.5,36.5,Idlib,,,village,https://example.org/p",
+            "broken,Broken,,not-a-number,36.5,Idlib,,,village,https://example.org/p",
+        ]
+    )
+    events = "\n".join(
+        [
+            EVENTS_HEADER,
+            "2019-04-29,new-village,opposition,https://example.org/a,,",
+            "2019-04-30,broken,opposition,https://example.org/b,,",
+        ]
+    )
+    at.file_uploader(key="upload_places").set_value(("places.csv", places.encode(), "text/csv"))
+    at.file_uploader(key="upload_events").set_value(("events.csv", events.encode(), "text/csv")).run()
+    assert set(features(at)) == {"new-village"}
+    message = plain(at.error[0].value)
+    assert "places.csv:3: lat: 'not-a-number' is not a number" in message
+    assert "events.csv:3: place_id: 'broken' is not in the gazetteer" in message
+
+
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (b"\x00\x01\x02\x03 binary", "binary file"),
+        (b"\xff\xfe\xfa not utf-8", "not UTF-8"),
+        (b"a,b\n1,2\n", "missing column"),
+    ],
+)
+def test_an_unusable_upload_is_refused_with_a_message_and_the_bundled_data_stays(content, words):
+    at = start()
+    at.file_uploader(key="upload_events").set_value(("bad.csv", content, "text/csv")).run()
+    assert not at.exception
+    assert words in plain(at.error[0].value) and "bad.csv" in plain(at.error[0].value)
+    assert len(features(at)) > 1
+
+
+def test_text_from_uploaded_data_cannot_inject_markdown_links_or_colours():
+    at = start()
+    places = "\n".join(
+        [
+            "id,name,alt_names,lat,lon,governorate,district,population,kind,source",
+            "evil,[click](javascript:alert(1)) :red[x],,35.5,36.5,Idlib,,,town,https://example.org/p",
+        ]
+    )
+    events = "\n".join([EVENTS_HEADER, "2019-04-29,evil,opposition,https://example.org/a,,"])
+    at.file_uploader(key="upload_places").set_value(("places.csv", places.encode(), "text/csv"))
+    at.file_uploader(key="upload_events").set_value(("events.csv", events.encode(), "text/csv")).run()
+    at.selectbox(key="place").set_value("evil").run()
+    shown = [m.value for m in at.markdown if "click" in m.value]
+    assert shown and all("\\[click\\]\\(javascript\\:" in value and "\\:red\\[" in value for value in shown)
+
+
+def test_an_unexpected_error_shows_a_short_message_not_a_traceback(monkeypatch):
+    import geo.view
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(geo.view, "placed_state", broken)
+    monkeypatch.setitem(sys.modules, "geo.view", geo.view)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert "Something went wrong" in at.error[0].value and "boom" not in at.error[0].value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -35,28 +36,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server():
-    """A `streamlit run app.py` on a free local port, always stopped afterwards."""
+@contextlib.contextmanager
+def serve(*app_args: str):
+    """A `streamlit run app.py [-- app_args]` on a free local port, always stopped afterwards."""
     port = _free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
+    command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
+    if app_args:
+        command += ["--", *app_args]
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -76,6 +64,19 @@ def server():
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="module")
+def server():
+    with serve() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def hostile_server():
+    data = ROOT / "tests" / "data"
+    with serve("--events", str(data / "hostile_events.csv"), "--gazetteer", str(data / "hostile_gazetteer.csv")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -180,3 +181,34 @@ def test_clicking_a_marker_shows_that_places_history(server, page):
     box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + y)
     page.get_by_text("Khan Shaykhun ·").wait_for(timeout=20_000)
+
+
+def test_hostile_text_in_data_shows_literally_and_runs_nothing(hostile_server, page):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{hostile_server}/?date=2019-05-01")
+    map_frame(page).locator("canvas").first.wait_for(timeout=30_000)
+    wait_idle(page)
+    frame = page.frame(url=lambda u: "st_folium" in u or "component" in u)
+    popups = frame.evaluate(
+        """() => Object.values(window.map._layers).filter(l => l.feature).map(l => {
+               l.openPopup(); const text = l.getPopup().getElement().innerText;
+               const content = l.getPopup().getElement().querySelector('.leaflet-popup-content');
+               const links = [...content.querySelectorAll('a')].map(a => a.href);
+               l.closePopup(); return [l.feature.id, text, links]; })"""
+    )
+    texts = {pid: text for pid, text, _ in popups}
+    assert "<img src=x onerror=alert('img')>" in texts["img"]
+    assert "<script>alert('script')</script>" in texts["script"]
+    assert "\"><svg onload=alert('svg')>" in texts["quote"]
+    hrefs = [href for _, _, links in popups for href in links]
+    assert hrefs and all(href.startswith("https://example.org/") for href in hrefs), hrefs
+    labels = frame.evaluate("() => [...document.querySelectorAll('.ifm-label')].map(e => e.innerText)")
+    assert "<img src=x onerror=alert('img')>" in labels
+    # the row with a javascript: source is refused, and the refusal shows the text as typed
+    page.get_by_text("javascript:alert('link')", exact=False).first.wait_for(timeout=10_000)
+    page.get_by_text("is not an http(s) URL", exact=False).first.wait_for(timeout=10_000)
+    page.mouse.move(400, 500)
+    page.wait_for_timeout(500)
+    assert dialogs == []
+    assert frame.evaluate("() => document.querySelectorAll('script:not([src])').length") > 0  # sanity: page ran

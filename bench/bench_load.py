@@ -1,0 +1,116 @@
+"""Many readers at once: N browser sessions scrub the timeline against one `streamlit run`.
+
+Run: python bench/bench_load.py [--sessions 20] [--steps 20] [--start 2019-08-01]
+Starts the app on a free local port (stopped at the end), opens N Playwright contexts in headless
+Chromium, and has each press the slider's right-arrow key STEPS times, all sessions at once. A step
+is timed from the key press to the map frame showing the new date (`window.ifmDate`). Prints the
+median and 95th percentile, the slowest step and every error. Loopback only; bounded in time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from playwright.async_api import async_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.test_browser import CHROMIUM, FLAGS, serve  # noqa: E402
+
+STEP_TIMEOUT_S = 30
+LOAD_TIMEOUT_S = 120
+
+
+async def map_date(page) -> str | None:
+    for frame in page.frames:
+        if "st_folium" in frame.url:
+            try:
+                return await frame.evaluate("() => window.ifmDate || null")
+            except Exception:  # noqa: BLE001 - the frame may be replaced mid-read; ask again
+                return None
+    return None
+
+
+async def wait_for_date(page, expected: str, timeout: float = STEP_TIMEOUT_S) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if await map_date(page) == expected:
+            return
+        await asyncio.sleep(0.01)
+    raise TimeoutError(f"map did not show {expected} within {timeout:.0f} s (shows {await map_date(page)})")
+
+
+async def session(browser, url: str, start: dt.date, steps: int, times: list, errors: list, ready, go) -> None:
+    context = await browser.new_context(viewport={"width": 1300, "height": 900})
+    page = await context.new_page()
+    try:
+        await page.goto(f"{url}/?date={start.isoformat()}")
+        await wait_for_date(page, start.isoformat(), LOAD_TIMEOUT_S)
+        slider = page.locator('[data-testid="stSlider"] input')
+        ready.release()
+        await go.wait()
+        day = start
+        for _ in range(steps):
+            day += dt.timedelta(days=1)
+            await slider.focus()
+            t0 = time.perf_counter()
+            await page.keyboard.press("ArrowRight")
+            try:
+                await wait_for_date(page, day.isoformat())
+                times.append((time.perf_counter() - t0) * 1000)
+            except TimeoutError as exc:
+                errors.append(str(exc))
+                return
+    except Exception as exc:  # noqa: BLE001 - a benchmark reports every failure and goes on
+        errors.append(f"{type(exc).__name__}: {exc}")
+        ready.release()
+    finally:
+        await context.close()
+
+
+async def run(sessions: int, steps: int, start: dt.date) -> None:
+    with serve() as url:
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            times: list[float] = []
+            errors: list[str] = []
+            ready, go = asyncio.Semaphore(0), asyncio.Event()
+            tasks = []
+            for _ in range(sessions):  # open the pages one by one (each until its map shows) ...
+                tasks.append(asyncio.create_task(session(browser, url, start, steps, times, errors, ready, go)))
+                await ready.acquire()
+            t0 = time.perf_counter()
+            go.set()  # ... then every session scrubs at the same time
+            await asyncio.gather(*tasks)
+            wall = time.perf_counter() - t0
+            await browser.close()
+    print(f"{sessions} sessions x {steps} steps against one streamlit process, all at once ({wall:.1f} s wall)")
+    if times:
+        p95 = statistics.quantiles(times, n=20, method="inclusive")[-1] if len(times) > 1 else times[0]
+        print(
+            f"step time: median {statistics.median(times):.0f} ms, p95 {p95:.0f} ms, max {max(times):.0f} ms "
+            f"({len(times)} steps measured)"
+        )
+    print(f"errors: {len(errors)}")
+    for error in errors[:10]:
+        print(f"  {error}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--start", type=dt.date.fromisoformat, default=dt.date(2019, 8, 1))
+    args = parser.parse_args()
+    asyncio.run(run(args.sessions, args.steps, args.start))
+
+
+if __name__ == "__main__":
+    main()
