@@ -1,4 +1,4 @@
-"""`python -m geo geocode|state|export|validate`: the app's answers for scripts and terminals."""
+"""`python -m geo geocode|state|export|validate|extract`: the app's answers for scripts and terminals."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 from .errors import BadDate, DataError, GeoError
 from .events import load_events, parse_date
 from .gazetteer import Gazetteer
+from .ingest import Candidate, extract, read_text
 from .settings import Settings
 from .snapshot import FORMATS, to_csv, to_html, to_png
 from .timeline import Timeline
@@ -41,6 +42,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True, help="file to write ('-' for standard output)")
 
     sub.add_parser("validate", parents=[data], help="check the data files; exit 1 listing every problem")
+
+    p = sub.add_parser("extract", parents=[data], help="news text -> candidate control changes (JSON lines)")
+    p.add_argument("files", nargs="+", type=Path, help="article text files (UTF-8)")
+    p.add_argument("--published", help="publication date YYYY-MM-DD (default: 'published' in FILE.meta.json)")
+    p.add_argument("--format", choices=("json",), default="json")
     return parser
 
 
@@ -135,7 +141,35 @@ def _validate(args, out) -> int:
     return 1 if problems else 0
 
 
-_COMMANDS = {"geocode": _geocode, "state": _state, "export": _export, "validate": _validate}
+def _published(path: Path, given: str | None):
+    if given:
+        return parse_date(given)
+    meta = path.with_suffix(".meta.json")
+    try:
+        return parse_date(json.loads(meta.read_text(encoding="utf-8"))["published"])
+    except (OSError, ValueError, KeyError):
+        raise BadDate(f"{path}: give --published YYYY-MM-DD (no usable {meta.name} beside the file)") from None
+
+
+def _extract(args, out) -> int:
+    gazetteer = Gazetteer.load(args.gazetteer) if args.gazetteer else Gazetteer.load()
+    seen: dict[tuple, Candidate] = {}
+    for path in args.files:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise DataError(f"cannot read {path}: {exc.strerror}") from None
+        text = read_text(raw, name=str(path))
+        for cand in extract(text, gazetteer, _published(path, args.published)):
+            key = (cand.place_id, cand.new_controller, cand.date)
+            if key not in seen or cand.confidence > seen[key].confidence:
+                seen[key] = cand
+    for cand in sorted(seen.values(), key=lambda c: (c.date, c.place)):
+        out.write(json.dumps(cand.as_json(), ensure_ascii=False) + "\n")
+    return 0
+
+
+_COMMANDS = {"geocode": _geocode, "state": _state, "export": _export, "validate": _validate, "extract": _extract}
 
 
 def main(argv: Sequence[str] | None = None, out=None) -> int:

@@ -10,11 +10,21 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .csvio import read_rows
-from .errors import BadDate, Problem
+from .csvio import read_rows, write_rows
+from .errors import BadDate, DataError, Problem
 from .factions import CODES
 
-__all__ = ["COLUMNS", "REQUIRED", "CONFIDENCE", "Loaded", "load_events", "check_events", "parse_date", "is_web_url"]
+__all__ = [
+    "COLUMNS",
+    "REQUIRED",
+    "CONFIDENCE",
+    "Loaded",
+    "load_events",
+    "check_events",
+    "parse_date",
+    "is_web_url",
+    "append_events",
+]
 
 COLUMNS = ("date", "place_id", "controller", "source_url", "note", "confidence")
 REQUIRED = ("date", "place_id", "controller", "source_url")
@@ -170,3 +180,51 @@ def load_events(
     frame = pd.DataFrame(kept, columns=[*COLUMNS, "line"])
     problems.sort(key=lambda p: (p.line or 0, p.field or ""))
     return Loaded(frame, tuple(problems))
+
+
+def _to_csv_bytes(rows: list[dict]) -> bytes:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(COLUMNS), extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue().encode("utf-8")
+
+
+def append_events(
+    path: str | os.PathLike, new_rows: list[dict], *, places: Collection[str], today: dt.date | None = None
+) -> int:
+    """Add changes to an events file: checked first, written atomically (previous version kept as .bak).
+
+    Rows equal to an existing change (same date, place and controller) are skipped, so accepting the
+    same article twice adds nothing. If the file with the new rows would have any problem the file
+    had not, nothing is written and DataError lists those problems. Returns the number of rows added.
+    Writers are serialised with a lock file, so two reviewers accepting at once lose nothing.
+    """
+    import fcntl
+
+    target = os.fspath(path)
+    label = os.path.basename(target)
+    with open(target + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        existing = [row for _, row in read_rows(target, REQUIRED, name=label)]
+        seen = {(r["date"], r["place_id"], r["controller"]) for r in existing}
+        added = []
+        for row in new_rows:
+            clean = {k: str(row.get(k, "") or "").strip() for k in COLUMNS}
+            key = (clean["date"], clean["place_id"], clean["controller"])
+            if key not in seen:
+                seen.add(key)
+                added.append(clean)
+        if not added:
+            return 0
+        merged = sorted([*existing, *added], key=lambda r: r["date"])  # stable: file order within a day
+        before = {str(p) for p in load_events(target, places=places, today=today).problems}
+        after = load_events(_to_csv_bytes(merged), places=places, today=today, name=label)
+        new_problems = [p for p in after.problems if str(p) not in before]
+        if new_problems:
+            raise DataError(new_problems)
+        write_rows(target, COLUMNS, merged)
+        return len(added)

@@ -207,8 +207,11 @@ class Gazetteer:
             index=pd.Index([p.id for p in self.places], name="place_id"),
         )
 
-    def candidates(self, name: str, limit: int = 5) -> list[Match]:
-        """Ranked candidate places for a name, best first, each with a score from 0 to 100."""
+    def candidates(self, name: str, limit: int = 5, *, fuzzy: bool = True) -> list[Match]:
+        """Ranked candidate places for a name, best first, each with a score from 0 to 100.
+
+        With `fuzzy=False` only names sharing the lookup key are considered (fast: no string scan).
+        """
         query = clean(name)
         if not query or limit < 1:
             return []
@@ -223,9 +226,12 @@ class Gazetteer:
             score = max(fuzz.ratio(folded, fold(n)) for n in place.names)
             # Same skeleton: at least 90, ordered by how close the vowels are; theatre places win ties.
             ranked[place.id] = Match(query, place, 90.0 + score / 10.0 - (0 if place.in_theatre else 0.5), "exact")
-        for _, score, index in process.extract(
-            folded, self._folded, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=FUZZY_THRESHOLD
-        ):
+        fuzzy_hits = (
+            process.extract(folded, self._folded, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=FUZZY_THRESHOLD)
+            if fuzzy
+            else []
+        )
+        for _, score, index in fuzzy_hits:
             place = self._folded_place[index]
             if place.id not in ranked or ranked[place.id].score < score * 0.89:
                 ranked.setdefault(place.id, Match(query, place, round(score * 0.89, 1), "fuzzy"))
@@ -235,9 +241,9 @@ class Gazetteer:
             matches[0] = Match(query, matches[0].place, matches[0].score, matches[0].how, True, others)
         return matches
 
-    def match(self, name: str) -> Match | None:
+    def match(self, name: str, *, fuzzy: bool = True) -> Match | None:
         """The best candidate for a name, or None when nothing is close enough."""
-        found = self.candidates(name, limit=5)
+        found = self.candidates(name, limit=5, fuzzy=fuzzy)
         return found[0] if found else None
 
     def geocode(self, name: str) -> Place | None:

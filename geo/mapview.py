@@ -21,6 +21,7 @@ from .settings import Settings
 __all__ = [
     "base_map",
     "places_layer",
+    "mentioned_layer",
     "standalone_map",
     "feature_collection",
     "bounds_of",
@@ -188,6 +189,21 @@ def places_layer(view: pd.DataFrame, day: dt.date | None = None) -> folium.Featu
     """The date-dependent layer: one coloured marker per place (and the date, as `window.ifmDate`)."""
     group = folium.FeatureGroup(name="Places", control=False)
     group.add_child(_Places(feature_collection(view), day.isoformat() if day else None))
+    return group
+
+
+def mentioned_layer(places: list) -> folium.FeatureGroup:
+    """Blue rings around the places a news report names (the 'Add a report' panel)."""
+    group = folium.FeatureGroup(name="Named in the report", control=False)
+    for place in places:
+        folium.CircleMarker(
+            [place.lat, place.lon],
+            radius=13,
+            color="#1f5fbf",
+            weight=3,
+            fill=False,
+            tooltip=folium.Tooltip(html_text(f"Named in the report: {place.name}")),
+        ).add_to(group)
     return group
 
 

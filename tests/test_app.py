@@ -282,3 +282,53 @@ def test_an_unexpected_error_shows_a_short_message_not_a_traceback(monkeypatch):
     at.run()
     assert not at.exception
     assert "Something went wrong" in at.error[0].value and "boom" not in at.error[0].value
+
+
+REPORT = "Rebels retook Beta on Sunday after a night of fighting, a monitor said. Alpha Town was shelled."
+
+
+def report_app(tmp_path, monkeypatch):
+    events = tmp_path / "events.csv"
+    events.write_bytes((TEST_DATA / "events.csv").read_bytes())
+    at = start(["--events", str(events), "--gazetteer", str(TEST_DATA / "gazetteer.csv")], monkeypatch=monkeypatch)
+    at.text_area(key="report_text").input(REPORT)
+    at.date_input(key="report_published").set_value(dt.date(2019, 6, 9))
+    at.text_input(key="report_url").input("https://news.example/beta-retaken")
+    next(b for b in at.button if b.label == "Find changes").click().run()
+    return at, events
+
+
+def test_a_report_round_trips_into_the_data_and_onto_the_map(tmp_path, monkeypatch):
+    at, events = report_app(tmp_path, monkeypatch)
+    assert "1 candidate change" in plain(at.info[0].value)
+    layers = map_args(at)["feature_group"]
+    assert "Named in the report: Beta" in layers and "Named in the report: Alpha Town" in layers
+    next(b for b in at.button if b.label == "Accept the ticked changes").click().run()
+    assert "Added 1 change" in plain(at.success[0].value)
+    assert "2019-06-09,beta,opposition,https://news.example/beta-retaken" in events.read_text()
+    assert (tmp_path / "events.csv.bak").read_bytes() == (TEST_DATA / "events.csv").read_bytes()
+    at.slider[0].set_value(dt.date(2019, 6, 9)).run()
+    assert features(at)["beta"]["properties"]["controller"] == "opposition"
+
+
+def test_a_crash_while_accepting_leaves_the_data_file_intact(tmp_path, monkeypatch):
+    import geo.csvio
+
+    at, events = report_app(tmp_path, monkeypatch)
+
+    def crash(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(geo.csvio.os, "replace", crash)
+    next(b for b in at.button if b.label == "Accept the ticked changes").click().run()
+    assert not at.exception
+    assert "Nothing was written" in plain(at.error[0].value)
+    assert events.read_bytes() == (TEST_DATA / "events.csv").read_bytes()
+
+
+def test_accepting_without_a_web_url_is_refused(tmp_path, monkeypatch):
+    at, events = report_app(tmp_path, monkeypatch)
+    at.text_input(key="report_url").input("javascript:alert(1)")
+    next(b for b in at.button if b.label == "Accept the ticked changes").click().run()
+    assert "http(s) URL" in plain(at.error[0].value)
+    assert events.read_bytes() == (TEST_DATA / "events.csv").read_bytes()
