@@ -332,3 +332,23 @@ def test_accepting_without_a_web_url_is_refused(tmp_path, monkeypatch):
     next(b for b in at.button if b.label == "Accept the ticked changes").click().run()
     assert "http(s) URL" in plain(at.error[0].value)
     assert events.read_bytes() == (TEST_DATA / "events.csv").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "upload, words",
+    [
+        (None, "the text is empty"),
+        (("a.txt", b"\x00\x01\x02", "text/plain"), "binary"),
+        (("big.txt", b"a" * 300_000, "text/plain"), "the limit is"),
+    ],
+)
+def test_a_bad_report_gets_a_clear_message_and_changes_nothing(tmp_path, monkeypatch, upload, words):
+    events = tmp_path / "events.csv"
+    events.write_bytes((TEST_DATA / "events.csv").read_bytes())
+    at = start(["--events", str(events), "--gazetteer", str(TEST_DATA / "gazetteer.csv")], monkeypatch=monkeypatch)
+    if upload:
+        at.file_uploader(key="report_file").set_value(upload)
+    next(b for b in at.button if b.label == "Find changes").click().run()
+    assert not at.exception
+    assert words in plain(at.error[0].value)
+    assert events.read_bytes() == (TEST_DATA / "events.csv").read_bytes()

@@ -13,6 +13,7 @@ from geo.csvio import read_rows
 from geo.errors import BadDate, DataError
 from geo.events import load_events, parse_date
 from geo.gazetteer import Gazetteer
+from geo.ingest import extract, read_text
 from geo.names import clean, fold, skeleton
 
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -86,3 +87,20 @@ def test_reading_any_bytes_as_a_gazetteer_gives_places_or_a_data_error(data):
 def test_near_empty_files_are_a_clear_error(source):
     with pytest.raises(DataError, match="missing column"):
         list(read_rows(source, ["date", "place_id"], name="x.csv"))
+
+
+@FAST
+@given(st.text(max_size=3000), st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31)))
+def test_ingesting_any_text_gives_candidates_with_evidence_from_the_text(gazetteer, text, published):
+    for cand in extract(text, gazetteer, published):
+        assert cand.place_id in gazetteer and cand.new_controller in ("government", "opposition", "contested")
+        assert cand.evidence and 0 <= cand.confidence <= 1
+
+
+@FAST
+@given(st.binary(max_size=3000))
+def test_reading_any_bytes_as_an_article_gives_text_or_a_data_error(data):
+    try:
+        assert isinstance(read_text(data, name="a.txt"), str)
+    except DataError as exc:
+        assert exc.problems[0].path == "a.txt"
