@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import assets, ingest, mapview, snapshot
+from geo import assets, ingest, liveview, mapview, snapshot
 from geo.csvio import MAX_FILE_BYTES, MAX_ROWS
 from geo.errors import BadDate, DataError, GeoError, Problem
 from geo.escape import markdown_text
@@ -31,6 +31,7 @@ from geo.view import nearest_place, placed_state, window_start
 log = logging.getLogger("idlib_front_map")
 MAP_HEIGHT = 620
 MAX_PROBLEMS_SHOWN = 30
+STATIC_DATA = ROOT / "static" / "data"  # places files for the map, served at /app/static/data/
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class Data:
     places: pd.DataFrame
     problems: tuple[Problem, ...]
     bounds: tuple[tuple[float, float], tuple[float, float]]
+    order: list[str]  # the places drawn on the page's map, in the order of the places file
+    places_file: str  # its name under static/data/
 
 
 def settings_from_argv(argv: list[str]) -> Settings:
@@ -49,8 +52,9 @@ def settings_from_argv(argv: list[str]) -> Settings:
     parser = argparse.ArgumentParser(prog="streamlit run app.py --")
     parser.add_argument("--events", type=Path)
     parser.add_argument("--gazetteer", type=Path)
+    parser.add_argument("--map-mode", choices=("live", "rebuild"))
     args, _ = parser.parse_known_args(argv)
-    return Settings().replace(events=args.events, gazetteer=args.gazetteer)
+    return Settings().replace(events=args.events, gazetteer=args.gazetteer, map_mode=args.map_mode)
 
 
 def _mtime(path: Path) -> float:
@@ -64,7 +68,9 @@ def build_data(gaz: Gazetteer, events: str | bytes, events_name: str | None = No
     with_events = set(timeline.places)
     shown = [p.id for p in gaz.places if p.in_theatre and p.id in with_events]
     bounds = mapview.bounds_of(places.loc[shown])
-    return Data(gaz, timeline, places, (*gaz.problems, *loaded.problems), bounds)
+    order = [pid for pid in places.index if pid in with_events]
+    places_file = liveview.write_payload(STATIC_DATA, liveview.places_payload(places.loc[order]))
+    return Data(gaz, timeline, places, (*gaz.problems, *loaded.problems), bounds, order, places_file)
 
 
 @st.cache_resource(show_spinner="Loading the data…")
@@ -460,17 +466,7 @@ def main() -> None:
         if st.session_state.get("_search_note"):
             st.caption(st.session_state._search_note)
     with map_col:
-        base = mapview.base_map(data.bounds, settings=settings, asset_url=f"{_base_url()}/app/static/leaflet")
-        returned = st_folium(
-            base,
-            key="map",
-            height=MAP_HEIGHT,
-            use_container_width=True,
-            feature_group_to_add=map_layers(view, day),
-            returned_objects=["last_object_clicked"],
-            center=st.session_state.get("_center"),
-            zoom=st.session_state.get("_zoom"),
-        )
+        returned = draw_map(data, settings, view, day)
         select_clicked_place((returned or {}).get("last_object_clicked"), view)
         downloads(view, day, changes, settings)
     with side_col:
@@ -489,13 +485,32 @@ def main() -> None:
     report_panel(data, settings, day)
 
 
-def map_layers(view: pd.DataFrame, day: dt.date) -> list:
-    """The date's places, and the places named by the report under review (if any)."""
-    layers = [mapview.places_layer(view, day)]
+def draw_map(data: Data, settings: Settings, view: pd.DataFrame, day: dt.date) -> dict | None:
+    """The map: a base map that stays mounted, updated in place with the date's state.
+
+    `--map-mode rebuild` draws everything into one new map per rerun instead (the plain
+    streamlit-folium way, kept as the benchmark's baseline).
+    """
+    assets_url = f"{_base_url()}/app/static"
+    base = mapview.base_map(data.bounds, settings=settings, asset_url=f"{assets_url}/leaflet")
+    common = {"height": MAP_HEIGHT, "use_container_width": True}
+    if settings.map_mode == "rebuild":
+        base.add_child(mapview.places_layer(view, day))
+        return st_folium(base, **common)
+    base.add_child(liveview.LivePlaces(f"{assets_url}/data/{data.places_file}"))
+    layers = [liveview.state_layer(view, data.order, day)]
     report = st.session_state.get("_report")
     if report is not None and report["mentioned"]:
         layers.append(mapview.mentioned_layer(report["mentioned"]))
-    return layers
+    return st_folium(
+        base,
+        key="map",
+        feature_group_to_add=layers,
+        returned_objects=["last_object_clicked"],
+        center=st.session_state.get("_center"),
+        zoom=st.session_state.get("_zoom"),
+        **common,
+    )
 
 
 def _base_url() -> str:

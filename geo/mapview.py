@@ -44,6 +44,7 @@ _BACKGROUND_CSS = """<style>
   font-size: 11px; font-weight: 600; color: #222; pointer-events: none;
   text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }
 .leaflet-tooltip.ifm-label:before { display: none; }
+.ifm-far .leaflet-tooltip.ifm-town { display: none; }
 </style>"""
 
 

@@ -30,6 +30,11 @@ class Settings:
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
         "Attribution shown for the tile layer.",
     )
+    map_mode: str = _setting(
+        "live",
+        "'live': the map stays mounted and each date updates its markers in place; 'rebuild': a new map per "
+        "date (the plain streamlit-folium way, slower; the benchmark's baseline).",
+    )
     recent_days: int = _setting(14, "Length of the 'recent changes' window, in days, ending at the chosen date.")
     online_geocoder: bool = _setting(False, "Ask Nominatim (geopy) for names the offline gazetteer lacks.")
     user_agent: str = _setting("idlib-front-map/0.1 (self-hosted)", "User agent for the online geocoder.")

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.factions import colour
+from geo.factions import SIDES
 
 from .conftest import TEST_DATA
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
+STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
 def start(argv: list[str] | None = None, date: str | None = None, monkeypatch=None) -> AppTest:
@@ -44,12 +45,17 @@ def map_args(at: AppTest) -> dict:
     return json.loads(component.proto.json_args)
 
 
-def features(at: AppTest) -> dict[str, dict]:
-    """The place features drawn on the map, by place id."""
-    layer = map_args(at)["feature_group"]
-    start = layer.index("L.geoJson(") + len("L.geoJson(")
-    data, _ = json.JSONDecoder().raw_decode(layer[start:])
-    return {f["id"]: f for f in data["features"]}
+def features(at: AppTest) -> dict[str, str]:
+    """Side of every place drawn on the map, by place id: the places file the map loads, with the
+    state arrays the page sent for the date."""
+    args = map_args(at)
+    url = re.search(r'xhr.open\("GET", "([^"]+)"', args["script"]).group(1)
+    places = json.loads((STATIC / url.split("/app/static/", 1)[1]).read_text(encoding="utf-8"))
+    layer = args["feature_group"]
+    start = layer.index("window.ifmApply(") + len("window.ifmApply(")
+    state, _ = json.JSONDecoder().raw_decode(layer[start:])
+    codes = [s.code for s in SIDES]
+    return {pid: codes[c] for pid, c in zip(places["ids"], state["c"], strict=True) if c >= 0}
 
 
 @pytest.fixture(scope="module")
@@ -68,10 +74,10 @@ def test_page_opens_on_the_latest_date_with_a_map_and_no_error(page, timeline):
 def test_moving_the_slider_across_11_august_2019_turns_al_habit_red():
     at = start()
     at.slider[0].set_value(dt.date(2019, 8, 10)).run()
-    before = features(at)["al-habit"]["properties"]["style"]["fillColor"]
+    before = features(at)["al-habit"]
     at.slider[0].set_value(dt.date(2019, 8, 11)).run()
-    after = features(at)["al-habit"]["properties"]["style"]["fillColor"]
-    assert (before, after) == (colour("opposition"), colour("government"))
+    after = features(at)["al-habit"]
+    assert (before, after) == ("opposition", "government")
     assert at.query_params["date"] == ["2019-08-11"] or at.query_params["date"] == "2019-08-11"
 
 
@@ -163,8 +169,13 @@ def test_hostile_names_reach_the_map_escaped(write_csv, monkeypatch):
         "2019-04-29,evil,government,https://example.org/<script>,<script>alert(1)</script>,",
     )
     at = start(["--events", str(events), "--gazetteer", str(gaz)], monkeypatch=monkeypatch)
-    layer = map_args(at)["feature_group"]
-    assert "<img" not in layer and "<script" not in layer
+    args = map_args(at)
+    url = re.search(r'xhr.open\("GET", "([^"]+)"', args["script"]).group(1)
+    places_file = (STATIC / url.split("/app/static/", 1)[1]).read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in places_file and "<img" not in places_file
+    layer = args["feature_group"]
+    state, _ = json.JSONDecoder().raw_decode(layer[layer.index("window.ifmApply(") + len("window.ifmApply(") :])
+    assert "<script" not in layer and state["urls"][0][0] == "https://example.org/&lt;script&gt;"
 
 
 def test_searching_any_spelling_selects_the_place_and_flies_the_map_there():
@@ -308,7 +319,7 @@ def test_a_report_round_trips_into_the_data_and_onto_the_map(tmp_path, monkeypat
     assert "2019-06-09,beta,opposition,https://news.example/beta-retaken" in events.read_text()
     assert (tmp_path / "events.csv.bak").read_bytes() == (TEST_DATA / "events.csv").read_bytes()
     at.slider[0].set_value(dt.date(2019, 6, 9)).run()
-    assert features(at)["beta"]["properties"]["controller"] == "opposition"
+    assert features(at)["beta"] == "opposition"
 
 
 def test_a_crash_while_accepting_leaves_the_data_file_intact(tmp_path, monkeypatch):

@@ -1,0 +1,173 @@
+"""The page's map, updated in the browser: places sent once, each date as a few small arrays.
+
+The places (coordinates, escaped names, marker sizes) go into a static JSON file that the map loads
+once when it is mounted; the date-dependent layer passed to streamlit-folium's `feature_group_to_add`
+holds only the state of that date (a side code, a 'since' day and a source per place), which a
+small script applies to the existing canvas markers. A step then costs a few kilobytes instead of
+the whole layer with its popups (about 600 bytes per place), and the map is never remounted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import folium
+import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
+
+from .escape import domain, html_text
+from .events import is_web_url
+from .factions import SIDES
+from .mapview import LABELLED_KINDS, MARKER_RADIUS
+
+__all__ = ["places_payload", "write_payload", "LivePlaces", "state_layer", "state_arrays"]
+
+_EPOCH = dt.date(1970, 1, 1)
+_CODES = [s.code for s in SIDES]
+
+
+def places_payload(places: pd.DataFrame) -> bytes:
+    """The static part, as JSON bytes: ids, [lat, lon], escaped names, marker radius, label flag."""
+    data = {
+        "ids": places.index.tolist(),
+        "ll": [[round(lat, 5), round(lon, 5)] for lat, lon in zip(places["lat"], places["lon"], strict=True)],
+        "name": [html_text(n) for n in places["name"]],
+        "r": [MARKER_RADIUS.get(k, 5) for k in places["kind"]],
+        # 2: always labelled (cities), 1: labelled once zoomed in (towns), 0: name on hover
+        "label": [2 if k == "city" else int(k in LABELLED_KINDS) for k in places["kind"]],
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def write_payload(folder: Path, payload: bytes) -> str:
+    """Store the payload under a name derived from its content (written once, atomically); return the name."""
+    name = f"places-{hashlib.sha256(payload).hexdigest()[:20]}.json"
+    target = Path(folder) / name
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+        os.replace(tmp, target)
+    return name
+
+
+class LivePlaces(MacroElement):
+    """Part of the base map: loads the places file and defines `window.ifmApply(state)`."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var xhr = new XMLHttpRequest();
+            // synchronous on purpose: the markers must exist before streamlit-folium binds clicks
+            xhr.open("GET", {{ this.url|tojson }}, false);
+            xhr.send(null);
+            if (xhr.status !== 200) { console.error("places file not loaded", xhr.status); return; }
+            var P = JSON.parse(xhr.responseText);
+            var sides = {{ this.sides|tojson }};
+            var layer = L.layerGroup().addTo(map);
+            // town names only from zoom 10 on: below it they pile up on each other
+            function zoomClass() { map.getContainer().classList.toggle("ifm-far", map.getZoom() < 10); }
+            map.on("zoomend", zoomClass);
+            zoomClass();
+            var S = null;
+            function day(n) { return new Date(n * 86400000).toISOString().slice(0, 10); }
+            function tooltipOf(i) {
+                return "<b>" + P.name[i] + "</b><br>" + sides[S.c[i]][1] + "<br>since " + day(S.s[i]);
+            }
+            function popupOf(i) {
+                var u = S.u[i] >= 0 ? S.urls[S.u[i]] : null;
+                var link = u ? '<a href="' + u[0] + '" target="_blank" rel="noopener noreferrer">' + u[1] + "</a>"
+                             : "none recorded";
+                return "<b>" + P.name[i] + "</b><br>Held by: " + sides[S.c[i]][1] + "<br>Since: " + day(S.s[i])
+                       + "<br>Source: " + link;
+            }
+            var markers = P.ids.map(function (id, i) {
+                var m = L.circleMarker(P.ll[i], {radius: P.r[i], weight: 1, color: "#333", fillOpacity: 0.9,
+                                                 fillColor: "#888"});
+                m.feature = {type: "Feature", id: id, properties: {place_id: id}};
+                if (P.label[i]) {
+                    m.bindTooltip(P.name[i], {permanent: true, direction: "right",
+                                              className: P.label[i] === 2 ? "ifm-label" : "ifm-label ifm-town"});
+                } else {
+                    m.bindTooltip(function () { return tooltipOf(i); });
+                }
+                m.bindPopup(function () { return popupOf(i); }, {maxWidth: 340});
+                return m;
+            });
+            window.ifmApply = function (state) {
+                S = state;
+                markers.forEach(function (m, i) {
+                    var c = state.c[i];
+                    if (c < 0) { layer.removeLayer(m); return; }
+                    var recent = state.r[i] === 1;
+                    m.setStyle({fillColor: sides[c][2], color: recent ? "#111" : "#333", weight: recent ? 3 : 1});
+                    m.feature.properties.controller = sides[c][0];
+                    if (!layer.hasLayer(m)) { layer.addLayer(m); }
+                    if (m.isPopupOpen()) { m.setPopupContent(popupOf(i)); }
+                });
+                window.ifmDate = state.date;
+            };
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, url: str):
+        super().__init__()
+        self._name = "LivePlaces"
+        self.url = url
+        self.sides = [[s.code, html_text(s.label), s.colour] for s in SIDES]
+
+
+def state_arrays(view: pd.DataFrame, order: list[str], day: dt.date) -> dict:
+    """The state of `day` as arrays aligned with `order` (the places file): side index, since, source."""
+    rows = view.reindex(order)
+    codes = [(_CODES.index(c) if isinstance(c, str) and c in _CODES else -1) for c in rows["controller"]]
+    since = [((d - _EPOCH).days if isinstance(d, dt.date) else 0) for d in rows["since"]]
+    recent = rows["recent"].astype("boolean").fillna(False).astype(int).tolist()
+    urls: dict[str, int] = {}
+    url_index = []
+    for url in rows["source_url"]:
+        if isinstance(url, str) and is_web_url(url):
+            url_index.append(urls.setdefault(url, len(urls)))
+        else:
+            url_index.append(-1)
+    return {
+        "date": day.isoformat(),
+        "c": codes,
+        "s": since,
+        "u": url_index,
+        "urls": [[html_text(u), html_text(domain(u))] for u in urls],
+        "r": recent,
+    }
+
+
+class _State(MacroElement):
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        if (window.ifmApply) { window.ifmApply({{ this.state|tojson }}); }
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, state: dict):
+        super().__init__()
+        self._name = "State"
+        self.state = state
+
+
+def state_layer(view: pd.DataFrame, order: list[str], day: dt.date) -> folium.FeatureGroup:
+    """The date-dependent part for `feature_group_to_add`: applies the state of `day` to the markers."""
+    group = folium.FeatureGroup(name="State", control=False)
+    group.add_child(_State(state_arrays(view, order, day)))
+    return group

@@ -1,0 +1,69 @@
+"""The live map: places sent once (escaped), each date as small arrays aligned with them."""
+
+import json
+
+import pandas as pd
+
+from geo import liveview, mapview
+from geo.view import placed_state, window_start
+
+from .conftest import day
+
+
+def test_state_arrays_line_up_with_the_places_file(timeline, gazetteer):
+    places = gazetteer.frame().loc[list(timeline.places)]
+    order = places.index.tolist()
+    d = day("2019-08-11")
+    view = placed_state(timeline.state_at(d), gazetteer.frame(), recent_from=window_start(d, 14))
+    state = liveview.state_arrays(view, order, d)
+    codes = ["government", "opposition", "contested"]
+    habit = order.index("al-habit")
+    assert codes[state["c"][habit]] == "government" and state["r"][habit] == 1
+    assert pd.Timestamp("1970-01-01") + pd.Timedelta(days=state["s"][habit]) == pd.Timestamp("2019-08-11")
+    assert state["urls"][state["u"][habit]][0].startswith("https://")
+    assert len(state["c"]) == len(order) == len(json.loads(liveview.places_payload(places))["ids"])
+
+
+def test_places_without_a_state_yet_are_marked_absent(gazetteer):
+    view = pd.DataFrame(
+        {
+            "name": ["A"],
+            "lat": [35.0],
+            "lon": [36.0],
+            "kind": ["town"],
+            "controller": ["opposition"],
+            "since": [day("2019-04-29")],
+            "source_url": ["javascript:alert(1)"],
+            "recent": [False],
+        },
+        index=pd.Index(["a"], name="place_id"),
+    )
+    state = liveview.state_arrays(view, ["a", "b"], day("2019-05-01"))
+    assert state["c"] == [1, -1]
+    assert state["u"] == [-1, -1] and state["urls"] == []  # a non-web source never becomes a link
+
+
+def test_places_payload_escapes_names_and_is_stored_under_its_content_hash(tmp_path):
+    places = pd.DataFrame(
+        {"name": ["<img src=x onerror=alert(1)>"], "lat": [35.1], "lon": [36.2], "kind": ["city"]},
+        index=pd.Index(["x"], name="place_id"),
+    )
+    payload = liveview.places_payload(places)
+    assert b"<img" not in payload and b"&lt;img" in payload
+    name = liveview.write_payload(tmp_path, payload)
+    assert name == liveview.write_payload(tmp_path, payload)  # same content, same file
+    assert (tmp_path / name).read_bytes() == payload
+
+
+def test_the_live_base_map_does_not_change_with_the_date(timeline, gazetteer):
+    from streamlit_folium import _get_map_string, generate_js_hash
+
+    scripts = set()
+    for date in ("2019-05-08", "2020-02-06", "2024-12-05"):
+        base = mapview.base_map(mapview.bounds_of(gazetteer.frame()))
+        base.add_child(liveview.LivePlaces("/app/static/data/places-x.json"))
+        view = placed_state(timeline.state_at(day(date)), gazetteer.frame())
+        liveview.state_layer(view, list(timeline.places), day(date))
+        base.render()
+        scripts.add(generate_js_hash(_get_map_string(base), "map"))
+    assert len(scripts) == 1
