@@ -26,7 +26,7 @@ from geo.factions import CODES, SIDES, side
 from geo.gazetteer import Gazetteer
 from geo.settings import ROOT, Settings
 from geo.timeline import Timeline
-from geo.view import nearest_place, placed_state, window_start
+from geo.view import nearest_place, next_stop, placed_state, window_start
 
 log = logging.getLogger("idlib_front_map")
 MAP_HEIGHT = 620
@@ -164,13 +164,35 @@ def initial_day(timeline: Timeline) -> dt.date:
 
 def step(direction: int, stops: list[dt.date]) -> None:
     """Move the slider to the previous (-1) or next (+1) day on which something changed."""
-    day = st.session_state.day
-    later = [d for d in stops if d > day]
-    earlier = [d for d in stops if d < day]
-    if direction > 0 and later:
-        st.session_state.day = later[0]
-    elif direction < 0 and earlier:
-        st.session_state.day = earlier[-1]
+    target = next_stop(stops, st.session_state.day, direction)
+    if target is not None:
+        st.session_state.day = target
+
+
+PLAY_SPEEDS = {"slow": 2.0, "normal": 1.0, "fast": 0.5}  # seconds per step of playback
+
+
+def playback(stops: list[dt.date]) -> None:
+    """Play/pause through the change dates at the chosen speed (a fragment reruns on a timer)."""
+    left, right = st.columns([1, 2], vertical_alignment="center")
+    playing = left.toggle("▶ Play the changes", key="playing", help="Steps through the days on which something changed")
+    speed = right.radio("Speed", list(PLAY_SPEEDS), index=1, key="speed", horizontal=True, label_visibility="collapsed")
+    if not playing:
+        return
+
+    @st.fragment(run_every=PLAY_SPEEDS[speed])
+    def tick() -> None:
+        if st.session_state.pop("_full_run", False):  # called by the page itself: wait for the timer
+            return
+        target = next_stop(stops, st.session_state.day, +1)
+        if target is None:
+            st.session_state.playing = False
+        else:
+            st.session_state.day = target
+        st.rerun(scope="app")
+
+    st.session_state._full_run = True
+    tick()
 
 
 def date_controls(timeline: Timeline) -> dt.date:
@@ -188,6 +210,7 @@ def date_controls(timeline: Timeline) -> dt.date:
         "Date", min_value=timeline.first_date, max_value=timeline.last_date, key="day", format="D MMM YYYY"
     )
     st.query_params["date"] = day.isoformat()
+    playback(stops)
     return day
 
 

@@ -7,7 +7,7 @@ import math
 
 import pandas as pd
 
-__all__ = ["placed_state", "nearest_place", "window_start", "STATE_COLUMNS"]
+__all__ = ["placed_state", "nearest_place", "window_start", "next_stop", "STATE_COLUMNS"]
 
 STATE_COLUMNS = ("place_id", "name", "lat", "lon", "controller", "since", "source_url")
 
@@ -42,3 +42,10 @@ def nearest_place(view: pd.DataFrame, lat: float, lon: float, *, max_km: float =
 def window_start(day: dt.date, days: int) -> dt.date:
     """First day of the `days`-day window that ends on `day` (the 'recent changes' window)."""
     return day - dt.timedelta(days=days - 1)
+
+
+def next_stop(stops: list[dt.date], day: dt.date, direction: int) -> dt.date | None:
+    """The first stop after `day` (direction +1) or the last one before it (-1); None past the end."""
+    if direction > 0:
+        return next((d for d in stops if d > day), None)
+    return next((d for d in reversed(stops) if d < day), None)

@@ -16,3 +16,11 @@ def test_geo_never_imports_streamlit():
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_page_has_no_bare_strings_that_streamlit_magic_would_print():
+    import ast
+
+    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
+    stray = [n.lineno for n in tree.body[1:] if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)]
+    assert stray == [], f"app.py lines {stray}: Streamlit renders a bare string as Markdown"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import socket
 import subprocess
@@ -174,6 +175,11 @@ def test_clicking_a_marker_shows_that_places_history(server, page):
     map_frame(page).locator("canvas").first.wait_for(timeout=30_000)
     wait_idle(page)
     frame = page.frame(url=lambda u: "st_folium" in u or "component" in u)
+    frame.evaluate(
+        """() => { const l = Object.values(window.map._layers).find(l => l.feature && l.feature.id === 'khan-shaykhun');
+                   window.map.setView(l.getLatLng(), 12, {animate: false}); }"""
+    )
+    page.wait_for_timeout(300)
     x, y = frame.evaluate(
         """() => { const l = Object.values(window.map._layers).find(l => l.feature && l.feature.id === 'khan-shaykhun');
                    const p = window.map.latLngToContainerPoint(l.getLatLng()); return [p.x, p.y]; }"""
@@ -212,3 +218,25 @@ def test_hostile_text_in_data_shows_literally_and_runs_nothing(hostile_server, p
     page.wait_for_timeout(500)
     assert dialogs == []
     assert frame.evaluate("() => document.querySelectorAll('script:not([src])').length") > 0  # sanity: page ran
+
+
+def test_playback_steps_through_the_change_dates_and_the_url_follows(server, page, timeline):
+    page.goto(f"{server}/?date=2019-08-10")
+    map_frame(page).locator("canvas").first.wait_for(timeout=30_000)
+    wait_idle(page)
+    page.get_by_text("fast", exact=True).click()
+    wait_idle(page)
+    page.get_by_text("Play the changes").click()
+    stops = [d for d in timeline.dates() if d > dt.date(2019, 8, 10)][:2]
+    for stop in stops:
+        page.wait_for_function(
+            "d => document.querySelector('[data-testid=\"stSlider\"] input').getAttribute('aria-valuetext') === d",
+            arg=f"{stop.day} {stop:%b %Y}",
+            timeout=20_000,
+        )
+    wait_for_colour(page, "al-habit", colour("government"))
+    page.get_by_text("Play the changes").click()  # pause
+    wait_idle(page)
+    shown = page.locator('[data-testid="stSlider"] input').get_attribute("aria-valuetext")
+    in_url = dt.date.fromisoformat(page.url.split("date=")[1][:10])
+    assert shown == f"{in_url.day} {in_url:%b %Y}" and in_url >= stops[-1]
