@@ -213,6 +213,14 @@ def sentences(text: str) -> list[str]:
     return [" ".join(p.replace("\u2024", ".").split()) for p in parts if p and p.strip()]
 
 
+def _continues_name(word: str) -> bool:
+    """True when a word right after a candidate name makes it part of a longer proper name."""
+    lowered = word.lower()
+    if lowered.startswith(_ARTICLE_PREFIXES):
+        return True
+    return word[0].isupper() and lowered not in _WEEKDAYS and lowered not in _MONTHS
+
+
 def mentions(sentence: str, gazetteer: Gazetteer) -> list[Mention]:
     """Places of the theatre named in a sentence, longest names first, without overlaps."""
     words = list(_WORD_RE.finditer(sentence))
@@ -226,6 +234,8 @@ def mentions(sentence: str, gazetteer: Gazetteer) -> list[Mention]:
             first = words[i].group(0)
             if not (first[0].isupper() or first[0] > "\u0600" or first.lower().startswith(_ARTICLE_PREFIXES)):
                 continue
+            if i + size < len(words) and _continues_name(words[i + size].group(0)):
+                continue  # "Jabal" of "Jabal al-Zawiya" is not the town Jablah: only whole names count
             start, end = words[i].start(), words[i + size - 1].end()
             text = re.sub(r"(?:'s|’s)$", "", sentence[start:end])
             match = gazetteer.match(text, fuzzy=False)
