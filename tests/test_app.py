@@ -225,24 +225,29 @@ def test_an_uploaded_events_file_replaces_the_bundled_events_for_this_session():
     assert len(features(fresh)) > 1
 
 
+PLACES_HEADER = "id,name,alt_names,lat,lon,governorate,district,population,kind,source"
+
+
+def upload(at: AppTest, places: list[str], events: list[str]) -> AppTest:
+    """Upload a places file and an events file (rows without their headers) in the sidebar."""
+    body = "\n".join([PLACES_HEADER, *places]).encode()
+    at.file_uploader(key="upload_places").set_value(("places.csv", body, "text/csv"))
+    body = "\n".join([EVENTS_HEADER, *events]).encode()
+    return at.file_uploader(key="upload_events").set_value(("events.csv", body, "text/csv")).run()
+
+
 def test_uploaded_places_are_added_and_bad_rows_listed_with_line_and_field():
-    at = start()
-    places = "\n".join(
+    at = upload(
+        start(),
         [
-            "id,name,alt_names,lat,lon,governorate,district,population,kind,source",
             "new-village,New Village,,35.5,36.5,Idlib,,,village,https://example.org/p",
             "broken,Broken,,not-a-number,36.5,Idlib,,,village,https://example.org/p",
-        ]
-    )
-    events = "\n".join(
+        ],
         [
-            EVENTS_HEADER,
             "2019-04-29,new-village,opposition,https://example.org/a,,",
             "2019-04-30,broken,opposition,https://example.org/b,,",
-        ]
+        ],
     )
-    at.file_uploader(key="upload_places").set_value(("places.csv", places.encode(), "text/csv"))
-    at.file_uploader(key="upload_events").set_value(("events.csv", events.encode(), "text/csv")).run()
     assert set(features(at)) == {"new-village"}
     message = plain(at.error[0].value)
     assert "places.csv:3: lat: 'not-a-number' is not a number" in message
@@ -266,16 +271,11 @@ def test_an_unusable_upload_is_refused_with_a_message_and_the_bundled_data_stays
 
 
 def test_text_from_uploaded_data_cannot_inject_markdown_links_or_colours():
-    at = start()
-    places = "\n".join(
-        [
-            "id,name,alt_names,lat,lon,governorate,district,population,kind,source",
-            "evil,[click](javascript:alert(1)) :red[x],,35.5,36.5,Idlib,,,town,https://example.org/p",
-        ]
+    at = upload(
+        start(),
+        ["evil,[click](javascript:alert(1)) :red[x],,35.5,36.5,Idlib,,,town,https://example.org/p"],
+        ["2019-04-29,evil,opposition,https://example.org/a,,"],
     )
-    events = "\n".join([EVENTS_HEADER, "2019-04-29,evil,opposition,https://example.org/a,,"])
-    at.file_uploader(key="upload_places").set_value(("places.csv", places.encode(), "text/csv"))
-    at.file_uploader(key="upload_events").set_value(("events.csv", events.encode(), "text/csv")).run()
     at.selectbox(key="place").set_value("evil").run()
     shown = [m.value for m in at.markdown if "click" in m.value]
     assert shown and all("\\[click\\]\\(javascript\\:" in value and "\\:red\\[" in value for value in shown)
