@@ -5,11 +5,9 @@ Run with `streamlit run app.py` (or `streamlit run app.py -- --events FILE --gaz
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import logging
 import sys
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -17,135 +15,26 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import assets, ingest, liveview, mapview, snapshot
-from geo.csvio import MAX_FILE_BYTES, MAX_ROWS
-from geo.errors import BadDate, DataError, GeoError, Problem
+from geo import assets, liveview, mapview, snapshot
+from geo.errors import BadDate, GeoError
 from geo.escape import markdown_text
-from geo.events import append_events, is_web_url, load_events, parse_date
-from geo.factions import CODES, SIDES, side
+from geo.events import parse_date
+from geo.factions import SIDES, side
 from geo.gazetteer import Gazetteer
 from geo.settings import ROOT, Settings
 from geo.timeline import Timeline
 from geo.view import nearest_place, next_stop, placed_state, window_start
+from page.data import Data, choose_data, settings_from_argv, show_problems
+from page.report import report_panel
 
 log = logging.getLogger("idlib_front_map")
 MAP_HEIGHT = 620
-MAX_PROBLEMS_SHOWN = 30
-STATIC_DATA = ROOT / "static" / "data"  # places files for the map, served at /app/static/data/
-
-
-@dataclass(frozen=True)
-class Data:
-    """Everything loaded from the data files, shared by all sessions (never mutated)."""
-
-    gazetteer: Gazetteer
-    timeline: Timeline
-    places: pd.DataFrame
-    problems: tuple[Problem, ...]
-    bounds: tuple[tuple[float, float], tuple[float, float]]
-    order: list[str]  # the places drawn on the page's map, in the order of the places file
-    places_file: str  # its name under static/data/
-
-
-def settings_from_argv(argv: list[str]) -> Settings:
-    """Settings from the arguments after `--` on the streamlit command line."""
-    parser = argparse.ArgumentParser(prog="streamlit run app.py --")
-    parser.add_argument("--events", type=Path)
-    parser.add_argument("--gazetteer", type=Path)
-    parser.add_argument("--map-mode", choices=("live", "rebuild"))
-    args, _ = parser.parse_known_args(argv)
-    return Settings().replace(events=args.events, gazetteer=args.gazetteer, map_mode=args.map_mode)
-
-
-def _mtime(path: Path) -> float:
-    return path.stat().st_mtime if path.exists() else 0.0
-
-
-def build_data(gaz: Gazetteer, events: str | bytes, events_name: str | None = None) -> Data:
-    """Check the events against the places and precompute what every rerun needs."""
-    loaded = load_events(events, places={p.id for p in gaz.places}, name=events_name)
-    timeline, places = Timeline(loaded.events), gaz.frame()
-    with_events = set(timeline.places)
-    shown = [p.id for p in gaz.places if p.in_theatre and p.id in with_events]
-    bounds = mapview.bounds_of(places.loc[shown])
-    order = [pid for pid in places.index if pid in with_events]
-    places_file = liveview.write_payload(STATIC_DATA, liveview.places_payload(places.loc[order]))
-    return Data(gaz, timeline, places, (*gaz.problems, *loaded.problems), bounds, order, places_file)
-
-
-@st.cache_resource(show_spinner="Loading the data…")
-def load_data(events: str, events_mtime: float, gazetteer: str, gazetteer_mtime: float) -> Data:
-    """Load both data files; keyed by path and modification time so an edited file is reloaded."""
-    return build_data(Gazetteer.load(gazetteer), events)
-
-
-@st.cache_resource(show_spinner="Checking your files…", max_entries=32, ttl=3600)
-def load_upload(
-    events: bytes | None,
-    events_name: str | None,
-    places: bytes | None,
-    places_name: str | None,
-    bundled_events: str,
-    bundled_gazetteer: str,
-    bundled_mtime: float,
-) -> Data:
-    """Data from uploaded files (keyed by their content): uploaded events replace the bundled ones,
-    uploaded places are added to the bundled gazetteer."""
-    gaz = Gazetteer.load(bundled_gazetteer)
-    if places is not None:
-        gaz = gaz.extended(Gazetteer.load(places, name=places_name))
-    return build_data(gaz, events if events is not None else bundled_events, events_name)
-
-
-def choose_data(settings: Settings) -> Data:
-    """The bundled (or command-line) data, or this session's uploaded files from the sidebar."""
-    bundled = load_data(
-        str(settings.events), _mtime(settings.events), str(settings.gazetteer), _mtime(settings.gazetteer)
-    )
-    with st.sidebar:
-        st.header("Use your own data")
-        st.caption(
-            "Shown to you only, in this session. Same columns as `data/events.csv` and `data/gazetteer.csv` "
-            f"(documented in data/README.md); at most {MAX_FILE_BYTES // 2**20} MB and {MAX_ROWS:,} rows per file. "
-            "Rows that cannot be used are listed; the rest is shown."
-        )
-        events_file = st.file_uploader("Events CSV (replaces the bundled events)", type="csv", key="upload_events")
-        places_file = st.file_uploader("Places CSV (added to the bundled places)", type="csv", key="upload_places")
-    if events_file is None and places_file is None:
-        return bundled
-    try:
-        data = load_upload(
-            events_file.getvalue() if events_file else None,
-            events_file.name if events_file else None,
-            places_file.getvalue() if places_file else None,
-            places_file.name if places_file else None,
-            str(settings.events),
-            str(settings.gazetteer),
-            _mtime(settings.events) + _mtime(settings.gazetteer),
-        )
-    except DataError as exc:
-        st.error(f"**Your file could not be used**, so the bundled data is shown. {markdown_text(exc)}")
-        return bundled
-    st.info("Showing your uploaded data (this session only). Remove the files in the sidebar to go back.")
-    return data
 
 
 @st.cache_resource
 def install_leaflet() -> Path:
     """Put Leaflet's files where Streamlit serves static files (once per server)."""
     return assets.install_static(ROOT / "static")
-
-
-def show_problems(problems: tuple[Problem, ...]) -> None:
-    """One error box listing the rows that could not be used (the usable rows still show)."""
-    if not problems:
-        return
-    lines = "\n".join(f"- {markdown_text(p)}" for p in problems[:MAX_PROBLEMS_SHOWN])
-    more = f"\n- … and {len(problems) - MAX_PROBLEMS_SHOWN} more" if len(problems) > MAX_PROBLEMS_SHOWN else ""
-    st.error(
-        f"**{len(problems)} problem(s) in the data files.** Rows with errors are left out; the rest is shown. "
-        f"Fix them and reload (`python -m geo validate` lists them too):\n{lines}{more}"
-    )
 
 
 def initial_day(timeline: Timeline) -> dt.date:
@@ -273,117 +162,6 @@ def on_this_date(timeline: Timeline, day: dt.date, view: pd.DataFrame, names: di
         )
         more = f" and {len(diff) - 12} more" if len(diff) > 12 else ""
         st.caption(f"Since {prev:%d %b %Y} (the date shown before): {len(diff)} changed hands: {moves}{more}.")
-
-
-REPORT_COLUMNS = ["accept", "place", "place_id", "new_controller", "date", "confidence", "evidence"]
-
-
-def read_report(gazetteer: Gazetteer) -> None:
-    """'Find changes' callback: read the pasted or uploaded article and keep its candidates for review."""
-    st.session_state._report = None
-    upload = st.session_state.get("report_file")
-    try:
-        text = ingest.read_text(upload.getvalue(), name=upload.name) if upload else st.session_state.report_text
-        if not text.strip():
-            raise DataError(Problem("article", None, None, "the text is empty: paste an article or upload a .txt file"))
-        if len(text) > ingest.MAX_TEXT_CHARS:
-            raise DataError(Problem("article", None, None, f"longer than {ingest.MAX_TEXT_CHARS:,} characters"))
-    except DataError as exc:
-        st.session_state._report_note = ("error", str(exc))
-        return
-    published = st.session_state.report_published
-    found = ingest.extract(text, gazetteer, published)
-    rows = [{"accept": True, **c.as_json()} for c in found]
-    for row in rows:
-        row["date"] = dt.date.fromisoformat(row["date"])
-    st.session_state._report = {
-        "rows": pd.DataFrame(rows, columns=REPORT_COLUMNS),
-        "mentioned": ingest.mentioned_places(text, gazetteer),
-    }
-    note = f"{len(found)} candidate change(s) found." if found else "No change of control found in this text."
-    st.session_state._report_note = ("info", note)
-
-
-def accept_report(data: Data, settings: Settings) -> None:
-    """'Accept' callback: validate the kept rows and add them to the events file (atomic, backed up)."""
-    report = st.session_state.get("_report")
-    url = st.session_state.get("report_url", "").strip()
-    edited = st.session_state.get("_report_edited")
-    if report is None or edited is None:
-        return
-    if not is_web_url(url):
-        st.session_state._report_note = (
-            "error",
-            "Give the article's http(s) URL: it becomes the source of each change.",
-        )
-        return
-    rows = [
-        {
-            "date": pd.Timestamp(r["date"]).date().isoformat(),
-            "place_id": r["place_id"],
-            "controller": r["new_controller"],
-            "source_url": url,
-            "note": f"from the report: {r['evidence'][:300]}",
-            "confidence": "medium",
-        }
-        for r in edited.to_dict("records")
-        if r["accept"]
-    ]
-    if not rows:
-        st.session_state._report_note = ("info", "No row is marked to accept.")
-        return
-    try:
-        added = append_events(settings.events, rows, places={p.id for p in data.gazetteer.places})
-    except DataError as exc:
-        st.session_state._report_note = ("error", f"Nothing was written. {exc}")
-        return
-    except OSError as exc:  # disk full, read-only data folder...: the old file is intact (atomic write)
-        log.exception("writing %s failed", settings.events)
-        st.session_state._report_note = (
-            "error",
-            f"Nothing was written: {exc.strerror or exc}. The data file is unchanged.",
-        )
-        return
-    st.session_state._report = None
-    st.session_state._report_note = (
-        "success",
-        f"Added {added} change(s) to {settings.events.name}"
-        + (" (the rest were already there)." if added < len(rows) else "."),
-    )
-
-
-def report_panel(data: Data, settings: Settings, day: dt.date) -> None:
-    """'Add a report': paste or upload an article, review the candidate changes, accept them into the data."""
-    with st.expander("Add a report: read a news article into candidate changes"):
-        st.caption(
-            f"Paste the text (or upload a UTF-8 .txt file, up to {ingest.MAX_TEXT_CHARS:,} characters), give its "
-            f"publication date and URL, then review what was found. Accepted rows go into `{settings.events.name}` "
-            "after the same checks as `python -m geo validate`; the previous file is kept as a backup."
-        )
-        st.text_area("Article text", key="report_text", height=150, max_chars=ingest.MAX_TEXT_CHARS)
-        st.file_uploader("…or upload it", type=["txt"], key="report_file")
-        left, right = st.columns(2)
-        left.date_input("Published on", key="report_published", value=day, format="YYYY-MM-DD")
-        right.text_input("Article URL (the source of accepted changes)", key="report_url")
-        st.button("Find changes", on_click=read_report, args=(data.gazetteer,))
-        kind, note = st.session_state.get("_report_note", (None, None))
-        if note:
-            getattr(st, kind)(markdown_text(note))
-        report = st.session_state.get("_report")
-        if report is not None and not report["rows"].empty:
-            st.session_state._report_edited = st.data_editor(
-                report["rows"],
-                key="report_editor",
-                hide_index=True,
-                width="stretch",
-                disabled=["place", "place_id", "confidence", "evidence"],
-                column_config={
-                    "accept": st.column_config.CheckboxColumn("Accept"),
-                    "new_controller": st.column_config.SelectboxColumn("New controller", options=list(CODES)),
-                    "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
-                },
-            )
-            st.button("Accept the ticked changes", type="primary", on_click=accept_report, args=(data, settings))
 
 
 def link_config(column: str) -> dict:
