@@ -11,6 +11,7 @@ import sys
 from functools import partial
 from pathlib import Path
 
+import folium
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -24,7 +25,7 @@ from geo.gazetteer import Gazetteer
 from geo.settings import ROOT, Settings
 from geo.timeline import Timeline
 from geo.view import nearest_place, next_stop, placed_state, window_start
-from page.data import Data, choose_data, settings_from_argv, show_problems
+from page.data import Data, area_series, choose_data, settings_from_argv, show_problems, territory_at
 from page.report import report_panel
 
 log = logging.getLogger("idlib_front_map")
@@ -139,8 +140,9 @@ def find_place(gazetteer: Gazetteer, on_map: frozenset[str]) -> None:
     st.session_state._search_note = "; ".join(notes) + "."
 
 
-def on_this_date(timeline: Timeline, day: dt.date, view: pd.DataFrame, names: dict[str, str]) -> None:
-    """Places per side on the date, and what changed since the date shown before (any direction)."""
+def on_this_date(data: Data, day: dt.date, view: pd.DataFrame, names: dict[str, str]) -> None:
+    """Places and km² per side on the date, what changed since the date shown before, km² over time."""
+    timeline = data.timeline
     if st.session_state.get("_shown_day") != day:
         st.session_state._prev_day = st.session_state.get("_shown_day")
         st.session_state._shown_day = day
@@ -154,6 +156,7 @@ def on_this_date(timeline: Timeline, day: dt.date, view: pd.DataFrame, names: di
         now = int(counts.get(held_by.code, 0))
         delta = now - int(before.get(held_by.code, 0)) if before is not None else None
         metric_col.metric(held_by.short, f"{now} places", delta=delta or None, delta_color="off")
+    area_chart(data, day, prev)
     if diff is not None and not diff.empty:
         moves = ", ".join(
             f"{markdown_text(names.get(pid, pid))} ({side(row.before).short if isinstance(row.before, str) else '–'} → "
@@ -162,6 +165,44 @@ def on_this_date(timeline: Timeline, day: dt.date, view: pd.DataFrame, names: di
         )
         more = f" and {len(diff) - 12} more" if len(diff) > 12 else ""
         st.caption(f"Since {prev:%d %b %Y} (the date shown before): {len(diff)} changed hands: {moves}{more}.")
+
+
+def area_chart(data: Data, day: dt.date, prev: dt.date | None) -> None:
+    """km² per side over time with the chosen date marked, and the change since the previous date."""
+    import altair as alt
+
+    now = territory_at(data, data.version, day).km2
+    parts = [f"{side(code).short}: {now.get(code, 0):,.0f} km²" for code in ("government", "opposition")]
+    if prev is not None:
+        before = territory_at(data, data.version, prev).km2
+        parts.append(
+            "since the date shown before: "
+            + ", ".join(
+                f"{(now.get(c, 0) - before.get(c, 0)):+,.0f} km² {side(c).short.lower()}"
+                for c in ("government", "opposition")
+            )
+        )
+    st.caption("Area derived from town control (a Voronoi reading, not surveyed positions). " + "; ".join(parts) + ".")
+    series = area_series(data, data.version).reset_index(names="date").melt("date", var_name="side", value_name="km2")
+    series = series[series["side"].isin(["government", "opposition"])]
+    colours = alt.Scale(
+        domain=["government", "opposition"], range=[side("government").colour, side("opposition").colour]
+    )
+    lines = (
+        alt.Chart(series)
+        .mark_line(interpolate="step-after")
+        .encode(
+            x=alt.X("date:T", title=None),
+            y=alt.Y("km2:Q", title="km²"),
+            color=alt.Color("side:N", scale=colours, legend=None),
+        )
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"date": [pd.Timestamp(day)]}))
+        .mark_rule(color="#333", strokeDash=[4, 3])
+        .encode(x="date:T")
+    )
+    st.altair_chart((lines + rule).properties(height=160), width="stretch")
 
 
 def link_config(column: str) -> dict:
@@ -217,16 +258,19 @@ def place_panel(data: Data, view: pd.DataFrame) -> None:
 
 DOWNLOADS = (
     ("png", "Download snapshot (PNG)", "image/png"),
-    ("html", "Download map (HTML, works offline)", "text/html"),
+    ("html", "Download map (HTML, offline)", "text/html"),
+    ("geojson", "Download GeoJSON", "application/geo+json"),
     ("csv", "Download table (CSV)", "text/csv"),
 )
 
 
-def downloads(view: pd.DataFrame, day: dt.date, changes: pd.DataFrame, settings: Settings) -> None:
+def downloads(data: Data, view: pd.DataFrame, day: dt.date, changes: pd.DataFrame, settings: Settings) -> None:
     """Snapshot downloads; each file is made only when its button is clicked (deferred data)."""
+    areas = territory_at(data, data.version, day)
     makers = {
-        "png": partial(snapshot.to_png, view, day, changes=changes, recent_days=settings.recent_days),
-        "html": partial(snapshot.to_html, view, day, settings=settings),
+        "png": partial(snapshot.to_png, view, day, changes=changes, recent_days=settings.recent_days, territory=areas),
+        "html": partial(snapshot.to_html, view, day, settings=settings, territory=areas),
+        "geojson": partial(snapshot.to_geojson, view, day, areas),
         "csv": partial(snapshot.to_csv, view),
     }
     for column, (fmt, text, mime) in zip(st.columns(len(DOWNLOADS)), DOWNLOADS, strict=True):
@@ -269,9 +313,9 @@ def main() -> None:
     with map_col:
         returned = draw_map(data, settings, view, day)
         select_clicked_place((returned or {}).get("last_object_clicked"), view)
-        downloads(view, day, changes, settings)
+        downloads(data, view, day, changes, settings)
     with side_col:
-        on_this_date(data.timeline, day, view, names)
+        on_this_date(data, day, view, names)
         st.markdown(f"**Changes in the {settings.recent_days} days to {day:%d %b %Y}**")
         if changes.empty:
             st.caption("No change of control in these days.")
@@ -295,11 +339,13 @@ def draw_map(data: Data, settings: Settings, view: pd.DataFrame, day: dt.date) -
     assets_url = f"{_base_url()}/app/static"
     base = mapview.base_map(data.bounds, settings=settings, asset_url=f"{assets_url}/leaflet")
     common = {"height": MAP_HEIGHT, "use_container_width": True}
+    shapes = mapview.territory_layers(territory_at(data, data.version, day))
     if settings.map_mode == "rebuild":
-        base.add_child(mapview.places_layer(view, day))
+        for layer in [*shapes, mapview.places_layer(view, day)]:
+            base.add_child(layer)
         return st_folium(base, **common)
     base.add_child(liveview.LivePlaces(f"{assets_url}/data/{data.places_file}"))
-    layers = [liveview.state_layer(view, data.order, day)]
+    layers = [*shapes, liveview.state_layer(view, data.order, day)]
     report = st.session_state.get("_report")
     if report is not None and report["mentioned"]:
         layers.append(mapview.mentioned_layer(report["mentioned"]))
@@ -308,6 +354,7 @@ def draw_map(data: Data, settings: Settings, view: pd.DataFrame, day: dt.date) -
         key="map",
         feature_group_to_add=layers,
         returned_objects=["last_object_clicked"],
+        layer_control=folium.LayerControl(collapsed=True),
         center=st.session_state.get("_center"),
         zoom=st.session_state.get("_zoom"),
         **common,

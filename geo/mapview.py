@@ -12,6 +12,7 @@ import folium
 import pandas as pd
 from branca.element import Element, MacroElement
 from jinja2 import Template
+from shapely.geometry import mapping
 
 from . import assets
 from .escape import html_link, html_text
@@ -22,6 +23,7 @@ __all__ = [
     "base_map",
     "places_layer",
     "mentioned_layer",
+    "territory_layers",
     "standalone_map",
     "feature_collection",
     "bounds_of",
@@ -140,6 +142,7 @@ def base_map(
     folium.TileLayer(settings.tile_url, attr=settings.tile_attribution, name="OpenStreetMap", max_zoom=18).add_to(m)
     m.get_root().header.add_child(Element(_BACKGROUND_CSS), name="ifm_css")
     m.add_child(_Legend(legend_html(settings.recent_days)))
+    m.add_child(_AreasPane())
     m.fit_bounds([list(bounds[0]), list(bounds[1])])
     return m
 
@@ -208,7 +211,85 @@ def mentioned_layer(places: list) -> folium.FeatureGroup:
     return group
 
 
-def standalone_map(view: pd.DataFrame, *, title: str, settings: Settings | None = None) -> folium.Map:
+class _Shapes(MacroElement):
+    """Polygons or lines from GeoJSON, styled per feature, drawn in the areas pane (under the markers)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson({{ this.data|tojson }}, {
+            pane: "ifmAreas", interactive: false,
+            style: function (feature) { return feature.properties.style; }
+        }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict):
+        super().__init__()
+        self._name = "Shapes"
+        self.data = data
+
+
+class _AreasPane(MacroElement):
+    """A map pane under the markers' one, for the shaded areas and the front line."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.createPane("ifmAreas").style.zIndex = 350;
+        {% endmacro %}
+        """
+    )
+
+
+def territory_layers(territory) -> list[folium.FeatureGroup]:
+    """Shaded areas per side and the front line, as two layers the reader can switch off."""
+    areas = folium.FeatureGroup(name="Areas (derived from town control)")
+    areas.add_child(
+        _Shapes(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "geometry": mapping(geom),
+                        "properties": {
+                            "style": {
+                                "color": colour(code),
+                                "weight": 0,
+                                "fillColor": colour(code),
+                                "fillOpacity": 0.22,
+                            }
+                        },
+                    }
+                    for code, geom in sorted(territory.areas.items())
+                ],
+            }
+        )
+    )
+    line = folium.FeatureGroup(name="Front line")
+    if not territory.front_line.is_empty:
+        line.add_child(
+            _Shapes(
+                {
+                    "type": "FeatureCollection",
+                    "features": [
+                        {
+                            "type": "Feature",
+                            "geometry": mapping(territory.front_line),
+                            "properties": {
+                                "style": {"color": "#222", "weight": 2.5, "dashArray": "6 4", "fill": False}
+                            },
+                        }
+                    ],
+                }
+            )
+        )
+    return [areas, line]
+
+
+def standalone_map(view: pd.DataFrame, *, title: str, settings: Settings | None = None, territory=None) -> folium.Map:
     """A complete map for the HTML export: Leaflet inlined so the file opens with no network."""
     m = base_map(bounds_of(view), settings=settings, asset_url=None)
     m.get_root().header.add_child(
@@ -223,6 +304,10 @@ def standalone_map(view: pd.DataFrame, *, title: str, settings: Settings | None 
         f'padding:6px 10px;border-radius:4px;font:15px system-ui,sans-serif"><b>{html_text(title)}</b></div>'
     )
     m.get_root().html.add_child(Element(heading))
+    if territory is not None:
+        for layer in territory_layers(territory):
+            m.add_child(layer)
+        folium.LayerControl(collapsed=False).add_to(m)
     m.add_child(places_layer(view))
     return m
 

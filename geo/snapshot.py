@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import math
 
 import pandas as pd
@@ -13,9 +14,9 @@ from .mapview import LABELLED_KINDS, at_date_title, standalone_map
 from .settings import Settings
 from .view import STATE_COLUMNS
 
-__all__ = ["to_png", "to_html", "to_csv", "file_name", "FORMATS"]
+__all__ = ["to_png", "to_html", "to_csv", "to_geojson", "file_name", "FORMATS"]
 
-FORMATS = ("png", "html", "csv")
+FORMATS = ("png", "html", "csv", "geojson")
 ATTRIBUTION = (
     "Idlib Front Map: every change sourced (data/events.csv). Coordinates: GeoNames (CC BY 4.0) and cited sources."
 )
@@ -33,9 +34,31 @@ def to_csv(view: pd.DataFrame) -> str:
     return out.to_csv(index=False, lineterminator="\n")
 
 
-def to_html(view: pd.DataFrame, day: dt.date, *, settings: Settings | None = None) -> str:
+def to_html(view: pd.DataFrame, day: dt.date, *, settings: Settings | None = None, territory=None) -> str:
     """A standalone HTML map of the view (Leaflet inlined: opens with no network)."""
-    return standalone_map(view, title=at_date_title(day), settings=settings).get_root().render()
+    return standalone_map(view, title=at_date_title(day), settings=settings, territory=territory).get_root().render()
+
+
+def to_geojson(view: pd.DataFrame, day: dt.date, territory=None) -> str:
+    """RFC 7946 GeoJSON (lon, lat): the places with controller and since, the areas per side
+    (controller, area_km2) and the front line; QGIS and geojson.io open it."""
+    places = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(r.lon, 5), round(r.lat, 5)]},
+            "properties": {
+                "place_id": r.Index,
+                "name": r.name,
+                "controller": r.controller,
+                "since": str(r.since),
+                "source_url": r.source_url,
+                "date": day.isoformat(),
+            },
+        }
+        for r in view.itertuples()
+    ]
+    shapes = territory.geojson()["features"] if territory is not None else []
+    return json.dumps({"type": "FeatureCollection", "features": [*shapes, *places]}, ensure_ascii=False)
 
 
 def _recent_lines(changes: pd.DataFrame, names: dict[str, str], limit: int = 7) -> list[str]:
@@ -49,6 +72,19 @@ def _recent_lines(changes: pd.DataFrame, names: dict[str, str], limit: int = 7) 
     return lines
 
 
+def _draw_territory(ax, territory) -> None:
+    """Shaded areas per side and the dashed front line, under the markers."""
+    for code, geom in territory.areas.items():
+        for poly in getattr(geom, "geoms", [geom]):
+            if poly.geom_type != "Polygon":
+                continue
+            x, y = poly.exterior.xy
+            ax.fill(x, y, color=colour(code), alpha=0.2, linewidth=0, zorder=1)
+    for line in territory.front_line.geoms:
+        x, y = line.xy
+        ax.plot(x, y, color="#222", linewidth=1.6, linestyle=(0, (5, 3)), zorder=1.5)
+
+
 def to_png(
     view: pd.DataFrame,
     day: dt.date,
@@ -56,6 +92,7 @@ def to_png(
     changes: pd.DataFrame | None = None,
     recent_days: int = 14,
     dpi: int = 150,
+    territory=None,
 ) -> bytes:
     """A PNG map of the view for an article: title, date, legend, labels of main towns, attribution."""
     # imported here, not at the top: matplotlib adds ~0.3 s to the page's first start and only
@@ -78,6 +115,8 @@ def to_png(
             ax.set_xbound(view["lon"].min() - pad, view["lon"].max() + pad)
         ax.grid(color="white", linewidth=0.8)
         ax.tick_params(labelsize=8, colors="#555")
+        if territory is not None:
+            _draw_territory(ax, territory)
         ax.xaxis.set_major_formatter(lambda x, _: f"{x:.1f}°E")
         ax.yaxis.set_major_formatter(lambda y, _: f"{y:.1f}°N")
         for spine in ax.spines.values():
@@ -135,6 +174,8 @@ def to_png(
                 label=f"changed in the last {recent_days} days",
             )
         )
+        if territory is not None and not territory.front_line.is_empty:
+            handles.append(Line2D([], [], color="#222", linestyle=(0, (5, 3)), label="front line (from town control)"))
         ax.legend(handles=handles, loc="lower left", fontsize=8.5, framealpha=0.92)
 
         if changes is not None and not changes.empty:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import liveview, mapview
+from geo import territory as territory_mod
 from geo.csvio import MAX_FILE_BYTES, MAX_ROWS
 from geo.errors import DataError, Problem
 from geo.escape import markdown_text
@@ -17,8 +19,9 @@ from geo.events import load_events
 from geo.gazetteer import Gazetteer
 from geo.settings import ROOT, Settings
 from geo.timeline import Timeline
+from geo.view import placed_state
 
-__all__ = ["Data", "settings_from_argv", "choose_data", "show_problems", "STATIC_DATA"]
+__all__ = ["Data", "settings_from_argv", "choose_data", "show_problems", "territory_at", "area_series", "STATIC_DATA"]
 
 MAX_PROBLEMS_SHOWN = 30
 STATIC_DATA = ROOT / "static" / "data"  # places files for the map, served at /app/static/data/
@@ -35,6 +38,7 @@ class Data:
     bounds: tuple[tuple[float, float], tuple[float, float]]
     order: list[str]  # the places drawn on the page's map, in the order of the places file
     places_file: str  # its name under static/data/
+    version: str  # changes whenever the events or the places do: the key of per-date caches
 
 
 def settings_from_argv(argv: list[str]) -> Settings:
@@ -60,7 +64,9 @@ def build_data(gaz: Gazetteer, events: str | bytes, events_name: str | None = No
     bounds = mapview.bounds_of(places.loc[shown])
     order = [pid for pid in places.index if pid in with_events]
     places_file = liveview.write_payload(STATIC_DATA, liveview.places_payload(places.loc[order]))
-    return Data(gaz, timeline, places, (*gaz.problems, *loaded.problems), bounds, order, places_file)
+    digest = hashlib.sha256(pd.util.hash_pandas_object(loaded.events.astype(str), index=False).to_numpy().tobytes())
+    version = f"{places_file}:{digest.hexdigest()[:16]}"
+    return Data(gaz, timeline, places, (*gaz.problems, *loaded.problems), bounds, order, places_file, version)
 
 
 @st.cache_resource(show_spinner="Loading the data…")
@@ -130,3 +136,22 @@ def show_problems(problems: tuple[Problem, ...]) -> None:
         f"**{len(problems)} problem(s) in the data files.** Rows with errors are left out; the rest is shown. "
         f"Fix them and reload (`python -m geo validate` lists them too):\n{lines}{more}"
     )
+
+
+@st.cache_resource
+def theatre():
+    """Syria inside the mapped region (data/theatre.geojson), for areas and the front line."""
+    return territory_mod.load_theatre()
+
+
+@st.cache_resource(max_entries=2048)
+def territory_at(_data: Data, version: str, day) -> territory_mod.Territory:
+    """Areas and front line of one date, computed once per data version and date (scrubbing back
+    and forth does not recompute)."""
+    return territory_mod.territory(placed_state(_data.timeline.state_at(day), _data.places), theatre())
+
+
+@st.cache_resource(max_entries=16)
+def area_series(_data: Data, version: str) -> pd.DataFrame:
+    """km² per side on every change date, for the chart."""
+    return territory_mod.area_series(_data.timeline, _data.places, theatre(), _data.timeline.dates())

@@ -41,8 +41,13 @@ def _walk(node):
 
 def map_args(at: AppTest) -> dict:
     """The arguments the page sent to the map component (its scripts and date-dependent layer)."""
-    (component,) = [e for e in _walk(at._tree) if type(e).__name__ == "UnknownElement"]
-    return json.loads(component.proto.json_args)
+    maps = [
+        json.loads(e.proto.json_args)
+        for e in _walk(at._tree)
+        if type(e).__name__ == "UnknownElement" and getattr(e.proto, "json_args", "").startswith('{"script"')
+    ]
+    (args,) = maps
+    return args
 
 
 def features(at: AppTest) -> dict[str, str]:
@@ -133,7 +138,12 @@ def test_selecting_a_place_shows_its_full_history(timeline):
 
 def test_downloads_are_offered(page):
     labels = [b.label for b in page.get("download_button")]
-    assert labels == ["Download snapshot (PNG)", "Download map (HTML, works offline)", "Download table (CSV)"]
+    assert labels == [
+        "Download snapshot (PNG)",
+        "Download map (HTML, offline)",
+        "Download GeoJSON",
+        "Download table (CSV)",
+    ]
 
 
 def test_bad_rows_show_in_an_error_box_and_the_good_rows_still_draw(write_csv, monkeypatch):

@@ -116,7 +116,7 @@ def place_colours(page) -> dict[str, str]:
     frame = page.frame(url=lambda u: "st_folium" in u or "component" in u)
     return frame.evaluate(
         """() => Object.fromEntries(Object.values(window.map._layers)
-              .filter(l => l.feature && l.options && l.options.fillColor)
+              .filter(l => l.feature && l.feature.properties && l.feature.properties.place_id)
               .map(l => [l.feature.id, l.options.fillColor]))"""
     )
 
@@ -197,7 +197,8 @@ def test_hostile_text_in_data_shows_literally_and_runs_nothing(hostile_server, p
     wait_idle(page)
     frame = page.frame(url=lambda u: "st_folium" in u or "component" in u)
     popups = frame.evaluate(
-        """() => Object.values(window.map._layers).filter(l => l.feature).map(l => {
+        """() => Object.values(window.map._layers)
+             .filter(l => l.feature && l.feature.properties && l.feature.properties.place_id).map(l => {
                l.openPopup(); const text = l.getPopup().getElement().innerText;
                const content = l.getPopup().getElement().querySelector('.leaflet-popup-content');
                const links = [...content.querySelectorAll('a')].map(a => a.href);
