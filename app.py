@@ -260,6 +260,7 @@ DOWNLOADS = (
     ("png", "Download snapshot (PNG)", "image/png"),
     ("html", "Download map (HTML, offline)", "text/html"),
     ("geojson", "Download GeoJSON", "application/geo+json"),
+    ("kml", "Download KML", "application/vnd.google-earth.kml+xml"),
     ("csv", "Download table (CSV)", "text/csv"),
 )
 
@@ -271,6 +272,7 @@ def downloads(data: Data, view: pd.DataFrame, day: dt.date, changes: pd.DataFram
         "png": partial(snapshot.to_png, view, day, changes=changes, recent_days=settings.recent_days, territory=areas),
         "html": partial(snapshot.to_html, view, day, settings=settings, territory=areas),
         "geojson": partial(snapshot.to_geojson, view, day, areas),
+        "kml": partial(snapshot.to_kml, view, day, areas),
         "csv": partial(snapshot.to_csv, view),
     }
     for column, (fmt, text, mime) in zip(st.columns(len(DOWNLOADS)), DOWNLOADS, strict=True):

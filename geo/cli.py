@@ -14,7 +14,7 @@ from .events import load_events, parse_date
 from .gazetteer import Gazetteer
 from .ingest import Candidate, extract, read_text
 from .settings import Settings
-from .snapshot import FORMATS, to_csv, to_geojson, to_html, to_png
+from .snapshot import FORMATS, to_csv, to_geojson, to_html, to_kml, to_png
 from .territory import load_theatre, territory
 from .timeline import Timeline
 from .view import STATE_COLUMNS, placed_state, window_start
@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("date", help="YYYY-MM-DD")
     p.add_argument("--format", choices=("csv", "json"), default="csv")
 
-    p = sub.add_parser("export", parents=[data], help="write the map of DATE as png, html, csv or geojson")
+    p = sub.add_parser("export", parents=[data], help="write the map of DATE as png, html, csv, geojson or kml")
     p.add_argument("date", help="YYYY-MM-DD")
     p.add_argument("--format", choices=FORMATS, required=True)
     p.add_argument("-o", "--output", type=Path, required=True, help="file to write ('-' for standard output)")
@@ -105,7 +105,7 @@ def _state(args, out) -> int:
 
 def _export(args, out) -> int:
     day, timeline, view = _view_at(args)
-    areas = territory(view, load_theatre()) if args.format in ("png", "html", "geojson") else None
+    areas = territory(view, load_theatre()) if args.format != "csv" else None
     if args.format == "png":
         recent = Settings().recent_days
         changes = timeline.changes_between(window_start(day, recent), day)
@@ -114,6 +114,8 @@ def _export(args, out) -> int:
         data = to_html(view, day, territory=areas)
     elif args.format == "geojson":
         data = to_geojson(view, day, areas)
+    elif args.format == "kml":
+        data = to_kml(view, day, areas)
     else:
         data = to_csv(view)
     if str(args.output) == "-":

@@ -14,9 +14,9 @@ from .mapview import LABELLED_KINDS, at_date_title, standalone_map
 from .settings import Settings
 from .view import STATE_COLUMNS
 
-__all__ = ["to_png", "to_html", "to_csv", "to_geojson", "file_name", "FORMATS"]
+__all__ = ["to_png", "to_html", "to_csv", "to_geojson", "to_kml", "file_name", "FORMATS"]
 
-FORMATS = ("png", "html", "csv", "geojson")
+FORMATS = ("png", "html", "csv", "geojson", "kml")
 ATTRIBUTION = (
     "Idlib Front Map: every change sourced (data/events.csv). Coordinates: GeoNames (CC BY 4.0) and cited sources."
 )
@@ -70,6 +70,71 @@ def _recent_lines(changes: pd.DataFrame, names: dict[str, str], limit: int = 7) 
     if len(changes) > limit:
         lines.append(f"... and {len(changes) - limit} more")
     return lines
+
+
+def _kml_colour(hex_colour: str, alpha: str) -> str:
+    """KML's aabbggrr from #rrggbb."""
+    return f"{alpha}{hex_colour[5:7]}{hex_colour[3:5]}{hex_colour[1:3]}"
+
+
+def _kml_ring(coords) -> str:
+    return " ".join(f"{x:.5f},{y:.5f}" for x, y in coords)
+
+
+def _kml_polygons(geom) -> str:
+    parts = []
+    for poly in getattr(geom, "geoms", [geom]):
+        if poly.geom_type != "Polygon":
+            continue
+        inner = "".join(
+            f"<innerBoundaryIs><LinearRing><coordinates>{_kml_ring(r.coords)}</coordinates></LinearRing></innerBoundaryIs>"
+            for r in poly.interiors
+        )
+        parts.append(
+            f"<Polygon><outerBoundaryIs><LinearRing><coordinates>{_kml_ring(poly.exterior.coords)}</coordinates>"
+            f"</LinearRing></outerBoundaryIs>{inner}</Polygon>"
+        )
+    return f"<MultiGeometry>{''.join(parts)}</MultiGeometry>"
+
+
+def to_kml(view: pd.DataFrame, day: dt.date, territory=None) -> str:
+    """KML for Google Earth: places coloured by side, areas per side and the front line; text escaped."""
+    from xml.sax.saxutils import escape
+
+    styles = (
+        "".join(
+            f'<Style id="{s.code}"><IconStyle><color>{_kml_colour(s.colour, "ff")}</color></IconStyle>'
+            f"<PolyStyle><color>{_kml_colour(s.colour, '40')}</color><outline>0</outline></PolyStyle></Style>"
+            for s in SIDES
+        )
+        + '<Style id="front"><LineStyle><color>ff222222</color><width>2.5</width></LineStyle></Style>'
+    )
+    shapes = []
+    if territory is not None:
+        for code, geom in sorted(territory.areas.items()):
+            shapes.append(
+                f"<Placemark><name>{escape(code)} area ({territory.km2[code]:,.0f} km²)</name>"
+                f"<styleUrl>#{code}</styleUrl>{_kml_polygons(geom)}</Placemark>"
+            )
+        lines = "".join(
+            f"<LineString><coordinates>{_kml_ring(line.coords)}</coordinates></LineString>"
+            for line in territory.front_line.geoms
+        )
+        if lines:
+            shapes.append(
+                f"<Placemark><name>front line</name><styleUrl>#front</styleUrl><MultiGeometry>{lines}"
+                "</MultiGeometry></Placemark>"
+            )
+    places = [
+        f"<Placemark><name>{escape(str(r.name))}</name><styleUrl>#{escape(r.controller)}</styleUrl>"
+        f"<description>{escape(f'{r.controller} since {r.since}; source: {r.source_url}')}</description>"
+        f"<Point><coordinates>{r.lon:.5f},{r.lat:.5f}</coordinates></Point></Placemark>"
+        for r in view.itertuples()
+    ]
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
+        f"<name>{escape(at_date_title(day))}</name>{styles}{''.join(shapes)}{''.join(places)}</Document></kml>\n"
+    )
 
 
 def _draw_territory(ax, territory) -> None:

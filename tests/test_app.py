@@ -142,6 +142,7 @@ def test_downloads_are_offered(page):
         "Download snapshot (PNG)",
         "Download map (HTML, offline)",
         "Download GeoJSON",
+        "Download KML",
         "Download table (CSV)",
     ]
 

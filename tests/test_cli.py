@@ -86,7 +86,13 @@ def test_bad_input_exits_1_with_a_message_not_a_traceback(capsys, argv, words):
 
 
 def test_export_writes_each_format(tmp_path):
-    for fmt, magic in (("png", b"\x89PNG"), ("html", b"<!DOCTYPE html>"), ("csv", b"place_id,")):
+    for fmt, magic in (
+        ("png", b"\x89PNG"),
+        ("html", b"<!DOCTYPE html>"),
+        ("csv", b"place_id,"),
+        ("geojson", b'{"type": "FeatureCollection"'),
+        ("kml", b"<?xml"),
+    ):
         path = tmp_path / f"map.{fmt}"
         assert run("export", "2019-08-11", "--format", fmt, "-o", str(path))[0] == 0
         assert path.read_bytes().startswith(magic)

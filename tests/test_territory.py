@@ -101,3 +101,18 @@ def test_the_geojson_export_holds_places_areas_and_the_line_in_lon_lat(timeline,
     assert {f["properties"]["controller"] for f in areas} == {"government", "opposition"}
     lon, lat = next(f for f in data["features"] if f["geometry"]["type"] == "Point")["geometry"]["coordinates"]
     assert 35.5 < lon < 38 and 34.5 < lat < 37
+
+
+def test_the_kml_export_parses_and_keeps_hostile_text_as_text(theatre):
+    import xml.etree.ElementTree as ET
+
+    from .test_mapview import hostile_view
+
+    view = hostile_view("<script>alert(1)</script> & Co")
+    kml = snapshot.to_kml(view, day("2019-08-11"), territory(view, theatre))
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    root = ET.fromstring(kml.encode())
+    names = [e.text for e in root.iterfind(".//k:Placemark/k:name", ns)]
+    assert "<script>alert(1)</script> & Co" in names  # parsed back as the text typed
+    assert "<script>" not in kml
+    assert root.find(".//k:Polygon", ns) is not None
