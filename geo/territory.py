@@ -18,11 +18,12 @@ import pandas as pd
 import shapely
 from pyproj import Geod
 from shapely.geometry import MultiLineString, MultiPolygon, Polygon, mapping, shape
+from shapely.geometry.polygon import orient
 
 from .errors import DataError
 from .settings import DATA_DIR
 
-__all__ = ["Territory", "load_theatre", "territory", "area_km2", "THEATRE_FILE"]
+__all__ = ["Territory", "load_theatre", "territory", "area_km2", "area_series", "THEATRE_FILE"]
 
 THEATRE_FILE = DATA_DIR / "theatre.geojson"
 _GEOD = Geod(ellps="WGS84")
@@ -40,11 +41,12 @@ class Territory:
     km2: dict[str, float]
 
     def geojson(self) -> dict:
-        """Areas (property controller, area_km2) and the front line as GeoJSON features (lon, lat)."""
+        """Areas (property controller, area_km2) and the front line as RFC 7946 features: lon, lat,
+        exterior rings counter-clockwise."""
         features = [
             {
                 "type": "Feature",
-                "geometry": mapping(geom),
+                "geometry": mapping(_rfc7946(geom)),
                 "properties": {"controller": code, "area_km2": self.km2[code]},
             }
             for code, geom in sorted(self.areas.items())
@@ -54,6 +56,12 @@ class Territory:
                 {"type": "Feature", "geometry": mapping(self.front_line), "properties": {"kind": "front line"}}
             )
         return {"type": "FeatureCollection", "features": features}
+
+
+def _rfc7946(geom):
+    """Polygons with counter-clockwise exterior and clockwise interior rings (RFC 7946, 3.1.6)."""
+    polygons = [orient(p, sign=1.0) for p in getattr(geom, "geoms", [geom]) if p.geom_type == "Polygon"]
+    return polygons[0] if len(polygons) == 1 else MultiPolygon(polygons)
 
 
 def load_theatre(path: Path = THEATRE_FILE) -> Polygon | MultiPolygon:
@@ -115,9 +123,10 @@ def _front_line(areas: dict) -> MultiLineString:
     return MultiLineString(lines)
 
 
-def area_series(timeline, places: pd.DataFrame, theatre, dates: list[dt.date]) -> pd.DataFrame:
-    """km² held by each side on each date (rows: dates, columns: side codes)."""
+def area_series(timeline, places: pd.DataFrame, theatre, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """km² held by each side on every change date from `start` to `end` (rows: dates, columns: sides)."""
     from .view import placed_state
 
+    dates = [d for d in timeline.dates() if start <= d <= end]
     rows = {d: territory(placed_state(timeline.state_at(d), places), theatre).km2 for d in dates}
     return pd.DataFrame.from_dict(rows, orient="index").fillna(0.0).sort_index()

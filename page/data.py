@@ -154,4 +154,5 @@ def territory_at(_data: Data, version: str, day) -> territory_mod.Territory:
 @st.cache_resource(max_entries=16)
 def area_series(_data: Data, version: str) -> pd.DataFrame:
     """km² per side on every change date, for the chart."""
-    return territory_mod.area_series(_data.timeline, _data.places, theatre(), _data.timeline.dates())
+    timeline = _data.timeline
+    return territory_mod.area_series(timeline, _data.places, theatre(), timeline.first_date, timeline.last_date)

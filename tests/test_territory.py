@@ -116,3 +116,28 @@ def test_the_kml_export_parses_and_keeps_hostile_text_as_text(theatre):
     assert "<script>alert(1)</script> & Co" in names  # parsed back as the text typed
     assert "<script>" not in kml
     assert root.find(".//k:Polygon", ns) is not None
+
+
+def test_the_north_hama_pocket_closes_in_late_august_2019(timeline, gazetteer, theatre):
+    morek = shapely.Point(36.6897, 35.37615)
+    assert territory(at(timeline, gazetteer, "2019-08-22"), theatre).areas["opposition"].contains(morek)
+    assert territory(at(timeline, gazetteer, "2019-08-23"), theatre).areas["government"].contains(morek)
+
+
+def test_area_series_gives_km2_per_side_on_every_change_date(timeline, gazetteer, theatre):
+    from geo.territory import area_series
+
+    series = area_series(timeline, gazetteer.frame(), theatre, day("2019-08-01"), day("2019-09-01"))
+    assert list(series.index) == [d for d in timeline.dates() if day("2019-08-01") <= d <= day("2019-09-01")]
+    assert series["government"].is_monotonic_increasing  # the 2019 offensive only gained ground
+
+
+def test_exported_polygons_follow_the_right_hand_rule(timeline, gazetteer, theatre):
+    from shapely.geometry import shape
+
+    t = territory(at(timeline, gazetteer, "2019-08-31"), theatre)
+    for feature in t.geojson()["features"]:
+        geom = shape(feature["geometry"])
+        for poly in getattr(geom, "geoms", [geom]):
+            if poly.geom_type == "Polygon":
+                assert poly.exterior.is_ccw
