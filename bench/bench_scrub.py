@@ -34,21 +34,28 @@ START = dt.date(2019, 8, 1)
 
 
 def synthetic(folder: Path, places: int, seed: int = 42) -> tuple[Path, Path]:
-    """A deterministic data set: N places in the theatre, a baseline, and changes on every day."""
+    """A deterministic data set shaped like a front: N places in the region, the government holding
+    those south of a line that moves north every day (and 3% of places holding out as islands)."""
     rnd = random.Random(seed)
     gaz, events = folder / "gazetteer.csv", folder / "events.csv"
+    points = [(rnd.uniform(35.1, 36.4), rnd.uniform(36.2, 37.3)) for _ in range(places)]
+    islands = set(rnd.sample(range(places), places * 3 // 100))
+
+    def front(d: int) -> float:
+        return 35.3 + 0.006 * d
+
     with gaz.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["id", "name", "alt_names", "lat", "lon", "governorate", "district", "population", "kind", "source"])
-        for i in range(places):
+        for i, (lat, lon) in enumerate(points):
             kind = "town" if i % 20 == 0 else "village"
             w.writerow(
                 [
                     f"p{i:05d}",
                     f"Place {i}",
                     "",
-                    f"{rnd.uniform(35.1, 36.4):.5f}",
-                    f"{rnd.uniform(36.2, 37.3):.5f}",
+                    f"{lat:.5f}",
+                    f"{lon:.5f}",
                     "Idlib",
                     "",
                     "",
@@ -59,15 +66,14 @@ def synthetic(folder: Path, places: int, seed: int = 42) -> tuple[Path, Path]:
     with events.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["date", "place_id", "controller", "source_url", "note", "confidence"])
-        current = {}
-        for i in range(places):
-            current[i] = rnd.choice(["government", "opposition"])
-            w.writerow([START.isoformat(), f"p{i:05d}", current[i], f"https://example.org/b{i}", "", ""])
+        for i, (lat, _) in enumerate(points):
+            side = "government" if lat < front(0) and i not in islands else "opposition"
+            w.writerow([START.isoformat(), f"p{i:05d}", side, f"https://example.org/b{i}", "", ""])
         for d in range(1, 90):
             day = START + dt.timedelta(days=d)
-            for i in sorted(rnd.sample(range(places), max(1, places // 100))):
-                current[i] = "opposition" if current[i] == "government" else "government"
-                w.writerow([day.isoformat(), f"p{i:05d}", current[i], f"https://example.org/c{d}-{i}", "", ""])
+            for i, (lat, _) in enumerate(points):
+                if front(d - 1) <= lat < front(d) and i not in islands:
+                    w.writerow([day.isoformat(), f"p{i:05d}", "government", f"https://example.org/c{d}-{i}", "", ""])
     return events, gaz
 
 

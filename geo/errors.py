@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["GeoError", "DataError", "Problem", "UnknownPlace", "BadDate"]
+__all__ = ["GeoError", "DataError", "Problem", "BadDate"]
 
 
 class GeoError(Exception):
@@ -35,10 +35,6 @@ class DataError(GeoError, ValueError):
             problems = [problems]
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
-
-
-class UnknownPlace(GeoError, LookupError):
-    """A place name or id that the gazetteer does not know."""
 
 
 class BadDate(GeoError, ValueError):

@@ -36,8 +36,6 @@ class Settings:
         "date (the plain streamlit-folium way, slower; the benchmark's baseline).",
     )
     recent_days: int = _setting(14, "Length of the 'recent changes' window, in days, ending at the chosen date.")
-    online_geocoder: bool = _setting(False, "Ask Nominatim (geopy) for names the offline gazetteer lacks.")
-    user_agent: str = _setting("idlib-front-map/0.1 (self-hosted)", "User agent for the online geocoder.")
 
     def replace(self, **changes) -> Settings:
         """A copy with some settings changed; values of None are ignored (unset CLI flags)."""

@@ -144,15 +144,25 @@ def theatre():
     return territory_mod.load_theatre()
 
 
+@st.cache_resource(max_entries=16)
+def tessellation(_data: Data, version: str) -> territory_mod.Tessellation:
+    """The Voronoi cells of the data set's places (they do not depend on the date)."""
+    timeline = _data.timeline
+    return territory_mod.tessellate(placed_state(timeline.state_at(timeline.last_date), _data.places), theatre())
+
+
 @st.cache_resource(max_entries=2048)
 def territory_at(_data: Data, version: str, day) -> territory_mod.Territory:
     """Areas and front line of one date, computed once per data version and date (scrubbing back
     and forth does not recompute)."""
-    return territory_mod.territory(placed_state(_data.timeline.state_at(day), _data.places), theatre())
+    view = placed_state(_data.timeline.state_at(day), _data.places)
+    return territory_mod.territory(view, theatre(), tessellation(_data, version))
 
 
 @st.cache_resource(max_entries=16)
 def area_series(_data: Data, version: str) -> pd.DataFrame:
     """km² per side on every change date, for the chart."""
     timeline = _data.timeline
-    return territory_mod.area_series(timeline, _data.places, theatre(), timeline.first_date, timeline.last_date)
+    return territory_mod.area_series(
+        timeline, _data.places, theatre(), timeline.first_date, timeline.last_date, tessellation(_data, version)
+    )

@@ -24,3 +24,11 @@ def test_the_page_has_no_bare_strings_that_streamlit_magic_would_print():
     tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
     stray = [n.lineno for n in tree.body[1:] if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)]
     assert stray == [], f"app.py lines {stray}: Streamlit renders a bare string as Markdown"
+
+
+def test_every_setting_is_documented_in_the_readme():
+    from geo.settings import Settings
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [name for name, _, _ in Settings.describe() if f"`{name}`" not in readme]
+    assert missing == [], f"settings not in the README's table: {missing}"
