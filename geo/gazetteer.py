@@ -28,6 +28,11 @@ THEATRE = ((34.6, 35.6), (36.9, 37.8))
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_FIELD = {"id": 100, "name": 200, "alt_names": 4000, "governorate": 100, "district": 100, "source": 2000}
 """Longest value accepted per field (characters)."""
+# A name sharing the lookup key is still rejected when its light fold is this far from the query
+# (rapidfuzz ratio below 70): the skeleton drops vowels, so 'Haim' shares a key with 'Hama' and
+# 'Al Aarib' with "Rabi'ah". Measured with bench/bench_gazetteer.py on 151 single-letter
+# misspellings: without this check 122 right and 18 wrong; with it 127 right and 12 wrong.
+EXACT_MIN_RATIO = 70.0
 # Fuzzy matches below this rapidfuzz ratio (0-100) of the folded names are not offered. Provisional:
 # the gazetteer issue measures it on a labelled set of spellings.
 FUZZY_THRESHOLD = 82.0
@@ -223,6 +228,7 @@ class Gazetteer:
             return []
         exact = self._by_key.get(skeleton(query), [])
         ranked: dict[str, Match] = {}
+        exact = [p for p in exact if max(fuzz.ratio(folded, f) for f in self._folds[p.id]) >= EXACT_MIN_RATIO]
         for place in exact:
             score = max(fuzz.ratio(folded, f) for f in self._folds[place.id])
             # Same skeleton: at least 90, ordered by how close the vowels are; theatre places win ties.

@@ -74,3 +74,10 @@ def test_malformed_rows_are_reported_with_line_and_field(write_csv):
     assert [p.id for p in gaz.places] == ["good"]
     assert [(p.line, p.field) for p in gaz.problems] == [(3, "lat"), (4, "id"), (5, "kind"), (6, "id")]
     assert str(gaz.problems[0]) == "g.csv:3: lat: 'north' is not a number"
+
+
+@pytest.mark.parametrize("query", ["Haim", "Al Aarib", "Ahim"])
+def test_a_shared_consonant_key_alone_does_not_make_a_match(gazetteer, query):
+    """'Haim' has Hama's key (h-m) but is nothing like it: no answer beats a wrong one."""
+    found = gazetteer.match(query)
+    assert found is None or found.how == "fuzzy"
