@@ -13,6 +13,7 @@ from .errors import BadDate, DataError, GeoError
 from .events import load_events, parse_date
 from .gazetteer import Gazetteer
 from .ingest import Candidate, extract, read_text
+from .online import OnlineGeocoder
 from .settings import Settings
 from .snapshot import FORMATS, to_csv, to_geojson, to_html, to_kml, to_png
 from .territory import load_theatre, territory
@@ -32,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("geocode", parents=[data], help="place names -> JSON lines with id, name, lat, lon")
     p.add_argument("names", nargs="*", help="names to look up (default: one per line on standard input)")
+    p.add_argument(
+        "--online", action="store_true", help="ask Nominatim for names not found offline (rate-limited, cached)"
+    )
 
     p = sub.add_parser("state", parents=[data], help="who held each place on DATE")
     p.add_argument("date", help="YYYY-MM-DD")
@@ -68,13 +72,29 @@ def _view_at(args):
     return day, timeline, placed_state(timeline.state_at(day), gazetteer.frame(), recent_from=recent_from)
 
 
+def _online() -> OnlineGeocoder:
+    """The online fallback (tests replace this function with one returning a fake)."""
+    return OnlineGeocoder(user_agent=Settings().user_agent)
+
+
 def _geocode(args, out) -> int:
     gazetteer = Gazetteer.load(args.gazetteer) if args.gazetteer else Gazetteer.load()
     names = args.names or [line.rstrip("\n") for line in sys.stdin if line.strip()]
+    online = _online() if args.online or Settings().online_geocoder else None
     failed = 0
     for name in names:
         match = gazetteer.match(name)
-        if match is None:
+        remote = online.lookup(name) if match is None and online is not None else None
+        if remote is not None:
+            record = {
+                "query": name,
+                "id": None,
+                "name": remote.name,
+                "lat": remote.lat,
+                "lon": remote.lon,
+                "source": "nominatim",
+            }
+        elif match is None:
             failed += 1
             record = {
                 "query": name,

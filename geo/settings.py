@@ -35,6 +35,10 @@ class Settings:
         "'live': the map stays mounted and each date updates its markers in place; 'rebuild': a new map per "
         "date (the plain streamlit-folium way, slower; the benchmark's baseline).",
     )
+    online_geocoder: bool = _setting(
+        False, "Ask Nominatim (geopy, one request a second, cached on disk) for names the gazetteer lacks."
+    )
+    user_agent: str = _setting("idlib-front-map/0.1 (self-hosted)", "User agent the online geocoder sends.")
     recent_days: int = _setting(14, "Length of the 'recent changes' window, in days, ending at the chosen date.")
 
     def replace(self, **changes) -> Settings:
