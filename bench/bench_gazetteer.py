@@ -26,6 +26,34 @@ def misspell(name: str, rnd: random.Random) -> str:
     return name[:i] + name[i + 1 :] if rnd.random() < 0.5 else name[:i] + name[i] + name[i:]
 
 
+def accuracy(gazetteer: Gazetteer, path: Path) -> None:
+    """Share of labelled real spellings resolved within 3 km of the place they mean, and share wrong."""
+    import csv
+    import math
+
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    right = wrong = 0
+    misses = []
+    for row in rows:
+        want = gazetteer.get(row["place_id"])
+        got = gazetteer.geocode(row["spelling"])
+        if got is None:
+            misses.append(f"  not found: {row['spelling']!r} ({row['place_id']})")
+            continue
+        km = math.hypot((got.lat - want.lat) * 111.2, (got.lon - want.lon) * 111.2 * math.cos(math.radians(want.lat)))
+        if km <= 3:
+            right += 1
+        else:
+            wrong += 1
+            misses.append(f"  WRONG: {row['spelling']!r} -> {got.name} ({km:.0f} km from {want.name})")
+    n = len(rows)
+    print(
+        f"labelled spellings ({path.name}): {n} from {len({r['place_id'] for r in rows})} places; "
+        f"right {right / n:.1%}, wrong {wrong / n:.1%}, not found {(n - right - wrong) / n:.1%}"
+    )
+    print("\n".join(misses))
+
+
 def rate(gazetteer: Gazetteer, names: list[str]) -> float:
     start = time.perf_counter()
     for name in names:
@@ -53,6 +81,9 @@ def main() -> None:
         f"misspellings needing fuzzy matching: {len(fuzzy)}; right {right}, wrong {wrong}, "
         f"not found {len(fuzzy) - right - wrong}"
     )
+    labelled = Path(__file__).resolve().parent / "data" / "spellings_labelled.csv"
+    if labelled.exists():
+        accuracy(gazetteer, labelled)
 
 
 if __name__ == "__main__":
