@@ -11,6 +11,7 @@ import sys
 from functools import partial
 from pathlib import Path
 
+import folium
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -312,9 +313,6 @@ def main() -> None:
         if st.session_state.get("_search_note"):
             st.caption(st.session_state._search_note)
     with map_col:
-        left, right, _ = st.columns([1, 1, 2])
-        left.toggle("Shaded areas", value=True, key="show_areas", help="Each side's area, derived from town control")
-        right.toggle("Front line", value=True, key="show_line", help="Where the two sides' areas meet")
         returned = draw_map(data, settings, view, day)
         select_clicked_place((returned or {}).get("last_object_clicked"), view)
         downloads(data, view, day, changes, settings)
@@ -343,10 +341,7 @@ def draw_map(data: Data, settings: Settings, view: pd.DataFrame, day: dt.date) -
     assets_url = f"{_base_url()}/app/static"
     base = mapview.base_map(data.bounds, settings=settings, asset_url=f"{assets_url}/leaflet")
     common = {"height": MAP_HEIGHT, "use_container_width": True}
-    areas, line = mapview.territory_layers(territory_at(data, data.version, day))
-    # switched here, not in Leaflet's layer control: streamlit-folium rebuilds that control on every
-    # date, which would switch a hidden layer back on at the next step
-    shapes = [layer for layer, key in ((areas, "show_areas"), (line, "show_line")) if st.session_state.get(key, True)]
+    shapes = mapview.territory_layers(territory_at(data, data.version, day))
     if settings.map_mode == "rebuild":
         for layer in [*shapes, mapview.places_layer(view, day)]:
             base.add_child(layer)
@@ -361,6 +356,7 @@ def draw_map(data: Data, settings: Settings, view: pd.DataFrame, day: dt.date) -
         key="map",
         feature_group_to_add=layers,
         returned_objects=["last_object_clicked"],
+        layer_control=folium.LayerControl(collapsed=True),
         center=st.session_state.get("_center"),
         zoom=st.session_state.get("_zoom"),
         **common,

@@ -375,12 +375,3 @@ def test_a_bad_report_gets_a_clear_message_and_changes_nothing(tmp_path, monkeyp
     assert words in plain(at.error[0].value)
     assert events.read_bytes() == (TEST_DATA / "events.csv").read_bytes()
 
-
-def test_the_areas_and_the_front_line_can_be_switched_off_and_stay_off_across_dates():
-    at = start(date="2019-08-10")
-    assert "ifmAreas" in map_args(at)["feature_group"]
-    at.toggle(key="show_areas").set_value(False).run()
-    at.toggle(key="show_line").set_value(False).run()
-    at.slider[0].set_value(dt.date(2019, 8, 11)).run()
-    layers = map_args(at)["feature_group"]
-    assert "ifmAreas" not in layers and "window.ifmApply" in layers
