@@ -81,3 +81,22 @@ def test_a_shared_consonant_key_alone_does_not_make_a_match(gazetteer, query):
     """'Haim' has Hama's key (h-m) but is nothing like it: no answer beats a wrong one."""
     found = gazetteer.match(query)
     assert found is None or found.how == "fuzzy"
+
+
+def test_real_news_spellings_resolve_to_the_right_place(gazetteer):
+    """337 spellings seen in news and encyclopaedias (bench/data/spellings_labelled.csv, with sources)."""
+    import csv
+    import math
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "bench" / "data" / "spellings_labelled.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    right = wrong = 0
+    for row in rows:
+        want, got = gazetteer.get(row["place_id"]), gazetteer.geocode(row["spelling"])
+        if got is not None:
+            km = math.hypot((got.lat - want.lat) * 111.2, (got.lon - want.lon) * 91.0)
+            right += km <= 3
+            wrong += km > 3
+    assert len(rows) >= 150
+    assert right / len(rows) >= 0.97 and wrong / len(rows) < 0.01
