@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geo.gazetteer import Gazetteer  # noqa: E402
 from geo.names import skeleton  # noqa: E402
+from geo.view import distance_km  # noqa: E402
 
 
 def misspell(name: str, rnd: random.Random) -> str:
@@ -29,7 +30,6 @@ def misspell(name: str, rnd: random.Random) -> str:
 def accuracy(gazetteer: Gazetteer, path: Path) -> None:
     """Share of labelled real spellings resolved within 3 km of the place they mean, and share wrong."""
     import csv
-    import math
 
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
     right = wrong = 0
@@ -40,7 +40,7 @@ def accuracy(gazetteer: Gazetteer, path: Path) -> None:
         if got is None:
             misses.append(f"  not found: {row['spelling']!r} ({row['place_id']})")
             continue
-        km = math.hypot((got.lat - want.lat) * 111.2, (got.lon - want.lon) * 111.2 * math.cos(math.radians(want.lat)))
+        km = distance_km(want.lat, want.lon, got.lat, got.lon)
         if km <= 3:
             right += 1
         else:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .errors import DataError, Problem
 
-__all__ = ["read_rows", "write_rows", "MAX_FILE_BYTES", "MAX_ROWS"]
+__all__ = ["read_rows", "write_rows", "write_atomic", "csv_bytes", "MAX_FILE_BYTES", "MAX_ROWS"]
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """Largest data file accepted (20 MB, about 150,000 events): bounds memory for uploaded files."""
@@ -65,19 +65,18 @@ def read_rows(
         raise DataError(Problem(label, reader.line_num, None, f"malformed CSV ({exc})")) from None
 
 
-def write_rows(path: str | os.PathLike, header: Sequence[str], rows: Sequence[dict], *, backup: bool = True) -> None:
-    """Write a CSV atomically: a temporary file in the same folder renamed over the target.
+def write_atomic(path: str | os.PathLike, data: bytes, *, backup: bool = False) -> None:
+    """Replace a file's content atomically: a temporary file in the same folder, fsynced, renamed over it.
 
     A crash at any point leaves either the old file or the new one, never half of one. With `backup`,
-    the previous version is kept as `<name>.bak`.
+    the previous version is kept as `<name>.bak`. Parent folders are created.
     """
     target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(header), extrasaction="ignore", lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         if backup and target.exists():
@@ -86,3 +85,17 @@ def write_rows(path: str | os.PathLike, header: Sequence[str], rows: Sequence[di
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def csv_bytes(header: Sequence[str], rows: Sequence[dict]) -> bytes:
+    """Rows as UTF-8 CSV with a header line (fields not in `header` are ignored)."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(header), extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue().encode("utf-8")
+
+
+def write_rows(path: str | os.PathLike, header: Sequence[str], rows: Sequence[dict], *, backup: bool = True) -> None:
+    """Write a CSV atomically (see write_atomic); with `backup`, keep the previous version as `.bak`."""
+    write_atomic(path, csv_bytes(header, rows), backup=backup)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .csvio import read_rows, write_rows
+from .csvio import csv_bytes, read_rows, write_rows
 from .errors import BadDate, DataError, Problem
 from .factions import CODES
 
@@ -182,17 +182,6 @@ def load_events(
     return Loaded(frame, tuple(problems))
 
 
-def _to_csv_bytes(rows: list[dict]) -> bytes:
-    import csv
-    import io
-
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(COLUMNS), extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buf.getvalue().encode("utf-8")
-
-
 def append_events(
     path: str | os.PathLike, new_rows: list[dict], *, places: Collection[str], today: dt.date | None = None
 ) -> int:
@@ -222,7 +211,7 @@ def append_events(
             return 0
         merged = sorted([*existing, *added], key=lambda r: r["date"])  # stable: file order within a day
         before = {str(p) for p in load_events(target, places=places, today=today).problems}
-        after = load_events(_to_csv_bytes(merged), places=places, today=today, name=label)
+        after = load_events(csv_bytes(COLUMNS, merged), places=places, today=today, name=label)
         new_problems = [p for p in after.problems if str(p) not in before]
         if new_problems:
             raise DataError(new_problems)

@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import folium
@@ -21,6 +19,7 @@ import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
+from .csvio import write_atomic
 from .escape import domain, html_text
 from .events import is_web_url
 from .factions import SIDES
@@ -50,11 +49,7 @@ def write_payload(folder: Path, payload: bytes) -> str:
     name = f"places-{hashlib.sha256(payload).hexdigest()[:20]}.json"
     target = Path(folder) / name
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-        os.replace(tmp, target)
+        write_atomic(target, payload)
     return name
 
 

@@ -9,11 +9,10 @@ message, never a crash. Tests pass a fake geocoder: nothing here needs the netwo
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .csvio import write_atomic
 from .errors import GeoError
 from .names import clean, fold
 
@@ -86,9 +85,5 @@ class OnlineGeocoder:
         return None if hit is None else OnlineResult(query, hit["name"], float(hit["lat"]), float(hit["lon"]))
 
     def _save(self) -> None:
-        """Write the cache atomically (a temporary file renamed over it)."""
-        self._cache_path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self._cache_path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(self._cache, fh, ensure_ascii=False)
-        os.replace(tmp, self._cache_path)
+        """Write the cache atomically, so a crash never leaves half a file."""
+        write_atomic(self._cache_path, json.dumps(self._cache, ensure_ascii=False).encode("utf-8"))

@@ -18,9 +18,6 @@ Rules
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import math
 import re
 import sys
 import unicodedata
@@ -29,9 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.csvio import read_rows, write_rows  # noqa: E402
+from geo.csvio import csv_bytes, read_rows, write_rows  # noqa: E402
 from geo.gazetteer import COLUMNS  # noqa: E402
 from geo.names import skeleton  # noqa: E402
+from geo.view import distance_km  # noqa: E402
 
 CURATED = ROOT / "data" / "curated_places.csv"
 OUTPUT = ROOT / "data" / "gazetteer.csv"
@@ -66,10 +64,6 @@ def plain_name(name: str) -> str:
     """A GeoNames name without diacritics, for display ('Ma‘arrat an Nu‘mān' -> "Ma'arrat an Nu'man")."""
     text = unicodedata.normalize("NFKD", name.replace("‘", "'").replace("’", "'"))
     return "".join(c for c in text if not unicodedata.combining(c))
-
-
-def km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    return math.hypot((a[0] - b[0]) * 111.2, (a[1] - b[1]) * 111.2 * math.cos(math.radians(a[0])))
 
 
 def geonames_places() -> list[dict]:
@@ -112,7 +106,7 @@ def build() -> list[dict]:
             (
                 row
                 for row in curated
-                if km(point, (float(row["lat"]), float(row["lon"]))) < 3
+                if distance_km(*point, float(row["lat"]), float(row["lon"])) < 3
                 and keys & {skeleton(n) for n in [row["name"], *row["alt_names"].split("|")]}
             ),
             None,
@@ -151,11 +145,7 @@ def main() -> int:
     args = parser.parse_args()
     rows = build()
     if args.check:
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=list(COLUMNS), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        same = OUTPUT.read_text(encoding="utf-8") == buf.getvalue()
+        same = OUTPUT.read_bytes() == csv_bytes(COLUMNS, rows)
         print(f"{OUTPUT.name}: {'up to date' if same else 'differs from the build: run scripts/build_gazetteer.py'}")
         return 0 if same else 1
     write_rows(OUTPUT, COLUMNS, rows, backup=False)

@@ -34,7 +34,8 @@ def build() -> str:
     with shapefile.Reader(str(archive), encoding="utf-8") as reader:
         names = [f[0] for f in reader.fields[1:]]
         syria = next(
-            shape(sr.shape.__geo_interface__) for sr in reader.iterShapeRecords()
+            shape(sr.shape.__geo_interface__)
+            for sr in reader.iterShapeRecords()
             if dict(zip(names, sr.record, strict=True))["ADM0_A3"] == "SYR"
         )
     (south, west), (north, east) = THEATRE
@@ -47,7 +48,7 @@ def build() -> str:
         "properties": {
             "name": "Syria inside the mapped region",
             "source": "Natural Earth 1:10m Admin 0 countries v5.1.1 (public domain), clipped and simplified "
-                      "by scripts/build_theatre.py",
+            "by scripts/build_theatre.py",
             "region": {"south": south, "west": west, "north": north, "east": east},
         },
         "geometry": mapping(region),

@@ -374,4 +374,3 @@ def test_a_bad_report_gets_a_clear_message_and_changes_nothing(tmp_path, monkeyp
     assert not at.exception
     assert words in plain(at.error[0].value)
     assert events.read_bytes() == (TEST_DATA / "events.csv").read_bytes()
-

@@ -3,6 +3,7 @@
 import pytest
 
 from geo.gazetteer import Gazetteer, Place
+from geo.view import distance_km
 
 from .conftest import TEST_DATA
 
@@ -86,7 +87,6 @@ def test_a_shared_consonant_key_alone_does_not_make_a_match(gazetteer, query):
 def test_real_news_spellings_resolve_to_the_right_place(gazetteer):
     """337 spellings seen in news and encyclopaedias (bench/data/spellings_labelled.csv, with sources)."""
     import csv
-    import math
     from pathlib import Path
 
     path = Path(__file__).resolve().parent.parent / "bench" / "data" / "spellings_labelled.csv"
@@ -95,7 +95,7 @@ def test_real_news_spellings_resolve_to_the_right_place(gazetteer):
     for row in rows:
         want, got = gazetteer.get(row["place_id"]), gazetteer.geocode(row["spelling"])
         if got is not None:
-            km = math.hypot((got.lat - want.lat) * 111.2, (got.lon - want.lon) * 91.0)
+            km = distance_km(want.lat, want.lon, got.lat, got.lon)
             right += km <= 3
             wrong += km > 3
     assert len(rows) >= 150
