@@ -49,6 +49,12 @@ OTHER_CAPITALS = {  # GeoNames name -> governorate, for the governorates outside
 # Spellings kept from GeoNames: Latin script starting with a capital (romanisations such as
 # "Idleb"; the all-lower-case ones are machine transliterations of other scripts, e.g. "yi de li bo"),
 # and Arabic script.
+# Alternate names GeoNames gives a place that belong to another place: they would send a query for
+# that other place to the wrong village. Keyed by GeoNames id.
+WRONG_ALIASES = {
+    # Maarrat Misrin (north of Idlib) is not Maar Shamarin / Ma'arshamarin (south-east of Maarat al-Numan).
+    167605: {"Ma'arrat Shemarin", "Marshemarin"},
+}
 _LATIN = r"A-Za-z\u00C0-\u024F\u1E00-\u1EFF'‘’ʿʾ`"
 _LATIN_OR_ARABIC = re.compile(rf"^[A-Z\u00C0-\u00DE\u1E00-\u1EFF'‘’ʿʾ`][\s{_LATIN}.-]*$|^[\s\u0600-\u06FF]+$")
 
@@ -79,7 +85,8 @@ def geonames_places() -> list[dict]:
             continue
         population = int(city.get("population") or 0)
         kind = "city" if population >= 100_000 else "town" if population >= 10_000 else "village"
-        names = [plain_name(city["name"]), *city.get("alternatenames", [])]
+        wrong = WRONG_ALIASES.get(city["geonameid"], set())
+        names = [plain_name(city["name"]), *(n for n in city.get("alternatenames", []) if n not in wrong)]
         rows.append(
             {
                 "geonameid": city["geonameid"],

@@ -24,11 +24,25 @@ from .conftest import TEST_DATA
         ("Kafr Naboudeh", "kafr-nabudah"),
         ("Kafranbel", "kafr-nabl"),
         ("khan-shaykhun", "khan-shaykhun"),
+        ("Khan Shaykhun", "khan-shaykhun"),
+        ("Khan Shaykhoun", "khan-shaykhun"),
+        ("Ma'arrat an-Nu'man", "maarat-al-numan"),
+        ("Maarrat al-Nouman", "maarat-al-numan"),
+        ("Saraqib", "saraqib"),
+        ("Saraqeb", "saraqib"),
+        ("Kafr Nabl", "kafr-nabl"),
+        ("al-Habit", "al-habit"),
     ],
 )
 def test_news_spellings_resolve_to_the_right_place(gazetteer, query, place_id):
     place = gazetteer.geocode(query)
     assert place is not None and place.id == place_id
+
+
+@pytest.mark.parametrize("query", ["Maar Shamarin", "Marshemarin"])
+def test_a_geonames_alias_of_another_village_does_not_send_maar_shamarin_to_maarrat_misrin(gazetteer, query):
+    place = gazetteer.geocode(query)
+    assert place is None or place.id != "maarratmisrin"
 
 
 def test_seed_towns_have_real_coordinates(gazetteer):
