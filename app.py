@@ -25,7 +25,8 @@ from geo.gazetteer import Gazetteer
 from geo.settings import ROOT, Settings
 from geo.timeline import Timeline
 from geo.view import nearest_place, next_stop, placed_state, window_start
-from page.data import Data, area_series, choose_data, settings_from_argv, show_problems, territory_at
+from page.chart import area_spec
+from page.data import Data, choose_data, settings_from_argv, show_problems, territory_at
 from page.report import report_panel
 
 log = logging.getLogger("idlib_front_map")
@@ -169,8 +170,6 @@ def on_this_date(data: Data, day: dt.date, view: pd.DataFrame, names: dict[str, 
 
 def area_chart(data: Data, day: dt.date, prev: dt.date | None) -> None:
     """km² per side over time with the chosen date marked, and the change since the previous date."""
-    import altair as alt
-
     now = territory_at(data, data.version, day).km2
     parts = [f"{side(code).short}: {now.get(code, 0):,.0f} km²" for code in ("government", "opposition")]
     if prev is not None:
@@ -183,26 +182,7 @@ def area_chart(data: Data, day: dt.date, prev: dt.date | None) -> None:
             )
         )
     st.caption("Area derived from town control (a Voronoi reading, not surveyed positions). " + "; ".join(parts) + ".")
-    series = area_series(data, data.version).reset_index(names="date").melt("date", var_name="side", value_name="km2")
-    series = series[series["side"].isin(["government", "opposition"])]
-    colours = alt.Scale(
-        domain=["government", "opposition"], range=[side("government").colour, side("opposition").colour]
-    )
-    lines = (
-        alt.Chart(series)
-        .mark_line(interpolate="step-after")
-        .encode(
-            x=alt.X("date:T", title=None),
-            y=alt.Y("km2:Q", title="km²"),
-            color=alt.Color("side:N", scale=colours, legend=None),
-        )
-    )
-    rule = (
-        alt.Chart(pd.DataFrame({"date": [pd.Timestamp(day)]}))
-        .mark_rule(color="#333", strokeDash=[4, 3])
-        .encode(x="date:T")
-    )
-    st.altair_chart((lines + rule).properties(height=160), width="stretch")
+    st.vega_lite_chart(area_spec(data, day), width="stretch")
 
 
 def link_config(column: str) -> dict:

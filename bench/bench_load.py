@@ -17,6 +17,7 @@ import sys
 import time
 from pathlib import Path
 
+from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import async_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,11 +40,21 @@ async def map_date(page) -> str | None:
 
 
 async def wait_for_date(page, expected: str, timeout: float = STEP_TIMEOUT_S) -> None:
+    """Wait until the map frame shows `expected`, polled inside the browser on each animation frame
+    (polling from here would cost this machine's two cores as much as a few readers)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if await map_date(page) == expected:
+        frame = next((f for f in page.frames if "st_folium" in f.url), None)
+        if frame is None:
+            await asyncio.sleep(0.05)
+            continue
+        try:
+            await frame.wait_for_function(
+                "d => window.ifmDate === d", arg=expected, polling="raf", timeout=(deadline - time.monotonic()) * 1000
+            )
             return
-        await asyncio.sleep(0.01)
+        except PlaywrightError:  # the frame was replaced while loading, or time ran out: look again
+            continue
     raise TimeoutError(f"map did not show {expected} within {timeout:.0f} s (shows {await map_date(page)})")
 
 

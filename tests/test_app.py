@@ -374,3 +374,25 @@ def test_a_bad_report_gets_a_clear_message_and_changes_nothing(tmp_path, monkeyp
     assert not at.exception
     assert words in plain(at.error[0].value)
     assert events.read_bytes() == (TEST_DATA / "events.csv").read_bytes()
+
+
+def chart_data(at: AppTest) -> dict[str, list[dict]]:
+    """The rows of each dataset of the km²-over-time chart, by dataset name."""
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+    (chart,) = [e for e in _walk(at._tree) if getattr(e, "type", "") == "vega_lite_chart"]
+    return {
+        d.name: convert_arrow_bytes_to_pandas_df(d.data.data).astype(str).to_dict("records")
+        for d in chart.proto.datasets
+    }
+
+
+def test_the_area_chart_marks_the_date_shown_and_follows_the_slider():
+    at = start(date="2019-08-25")
+    data = chart_data(at)
+    assert data["rule-2019-08-25"] == [{"date": "2019-08-25"}]
+    sides = {row["side"] for rows in data.values() for row in rows if "side" in row}
+    assert sides == {"government", "opposition"}
+    at.slider[0].set_value(dt.date(2020, 3, 6)).run()
+    data = chart_data(at)
+    assert data["rule-2020-03-06"] == [{"date": "2020-03-06"}] and "rule-2019-08-25" not in data
