@@ -1,10 +1,16 @@
 """The page's map, updated in the browser: places sent once, each date as a few small arrays.
 
-The places (coordinates, escaped names, marker sizes) go into a static JSON file that the map loads
-once when it is mounted; the date-dependent layer passed to streamlit-folium's `feature_group_to_add`
-holds only the state of that date (a side code, a 'since' day and a source per place), which a
-small script applies to the existing canvas markers. A step then costs a few kilobytes instead of
-the whole layer with its popups (about 600 bytes per place), and the map is never remounted.
+The places (coordinates, escaped names, marker sizes) and every place's history go into a static
+JSON file that the map loads once when it is mounted; the date-dependent layer passed to
+streamlit-folium's `feature_group_to_add` holds only the state of that date (a side code, a 'since'
+day and a source per place), which a small script applies to the existing canvas markers. A step
+then costs a few kilobytes instead of the whole layer with its popups (about 600 bytes per place),
+and the map is never remounted.
+
+With the histories in the browser the map does not wait for the server at all: the script watches
+the page's date slider and draws the state of the date it shows at once (while it is dragged, too);
+the server's answer, which also brings the areas and the side panel, then confirms it. A server
+answer for a date the slider has already left is not drawn, so quick steps never flicker back.
 """
 
 from __future__ import annotations
@@ -25,14 +31,15 @@ from .events import is_web_url
 from .factions import SIDES
 from .mapview import LABELLED_KINDS, MARKER_RADIUS
 
-__all__ = ["places_payload", "write_payload", "LivePlaces", "state_layer", "state_arrays"]
+__all__ = ["places_payload", "history_arrays", "write_payload", "LivePlaces", "state_layer", "state_arrays"]
 
 _EPOCH = dt.date(1970, 1, 1)
 _CODES = [s.code for s in SIDES]
 
 
-def places_payload(places: pd.DataFrame) -> bytes:
-    """The static part, as JSON bytes: ids, [lat, lon], escaped names, marker radius, label flag."""
+def places_payload(places: pd.DataFrame, events: pd.DataFrame | None = None, recent_days: int = 14) -> bytes:
+    """The static part, as JSON bytes: ids, [lat, lon], escaped names, marker radius, label flag, and
+    with `events` (a Timeline's `events`) every place's history for drawing any date in the browser."""
     data = {
         "ids": places.index.tolist(),
         "ll": [[round(lat, 5), round(lon, 5)] for lat, lon in zip(places["lat"], places["lon"], strict=True)],
@@ -41,6 +48,8 @@ def places_payload(places: pd.DataFrame) -> bytes:
         # 2: always labelled (cities), 1: labelled once zoomed in (towns), 0: name on hover
         "label": [2 if k == "city" else int(k in LABELLED_KINDS) for k in places["kind"]],
     }
+    if events is not None:
+        data.update(history_arrays(events, places.index.tolist()), recentDays=recent_days)
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -51,6 +60,32 @@ def write_payload(folder: Path, payload: bytes) -> str:
     if not target.exists():
         write_atomic(target, payload)
     return name
+
+
+def _day_number(value) -> int:
+    return (pd.Timestamp(value).date() - _EPOCH).days
+
+
+def history_arrays(events: pd.DataFrame, order: list[str]) -> dict:
+    """Each place's events as one flat list [day, side, source, since, ...] aligned with `order`.
+
+    Days count from 1970-01-01; side indexes SIDES (-1 if unknown); source indexes `urls` (escaped
+    [url, domain] pairs, http(s) only; -1 for none); since is the first day of the controller's run,
+    as `Timeline.state_at` gives it. Events come in date order, as the Timeline keeps them.
+    """
+    position = {pid: i for i, pid in enumerate(order)}
+    hist: list[list[int]] = [[] for _ in order]
+    urls: dict[str, int] = {}
+    for pid, when, controller, url, since in zip(
+        events["place_id"], events["date"], events["controller"], events["source_url"], events["since"], strict=True
+    ):
+        i = position.get(pid)
+        if i is None:
+            continue
+        side = _CODES.index(controller) if controller in _CODES else -1
+        source = urls.setdefault(url, len(urls)) if isinstance(url, str) and is_web_url(url) else -1
+        hist[i] += [_day_number(when), side, source, _day_number(since)]
+    return {"hist": hist, "urls": [[html_text(u), html_text(domain(u))] for u in urls]}
 
 
 class LivePlaces(MacroElement):
@@ -111,6 +146,55 @@ class LivePlaces(MacroElement):
                 });
                 window.ifmDate = state.date;
             };
+            // Any date from the histories in the places file, without the server.
+            window.ifmShowDay = function (n) {
+                if (!P.hist) { return false; }
+                var st = {date: day(n), c: [], s: [], u: [], r: [], urls: P.urls};
+                P.hist.forEach(function (h, i) {
+                    var k = -1;
+                    for (var j = 0; j < h.length && h[j] <= n; j += 4) { k = j; }
+                    st.c.push(k < 0 ? -1 : h[k + 1]);
+                    st.s.push(k < 0 ? 0 : h[k + 3]);
+                    st.u.push(k < 0 ? -1 : h[k + 2]);
+                    st.r.push(k >= 0 && h[k + 3] > n - P.recentDays ? 1 : 0);
+                });
+                window.ifmApply(st);
+                return true;
+            };
+            // The date the page's slider shows (days since 1970), or null where it cannot be read.
+            function sliderInput() {
+                try {
+                    return window.parent.document.querySelector('[data-testid="stSlider"] input[type="range"]');
+                } catch (e) { return null; }  // another origin: the map waits for the server instead
+            }
+            function sliderDay() {
+                var input = sliderInput();
+                return input ? Math.round(Number(input.value) / 86400e6) : null;
+            }
+            window.ifmSliderDay = sliderDay;
+            // Follow the slider as it moves (key, drag or a rerun setting it): React updates the
+            // input's value attribute and aria-valuetext on every move, before the server answers.
+            var watched = null;
+            var watcher = new MutationObserver(function () {
+                var n = sliderDay();
+                if (n !== null && day(n) !== window.ifmDate) { window.ifmShowDay(n); }
+            });
+            function watch() {
+                var input = sliderInput();
+                if (input && input !== watched) {
+                    watcher.disconnect();
+                    watcher.observe(input, {attributes: true, attributeFilter: ["value", "aria-valuetext"]});
+                    watched = input;
+                }
+            }
+            watch();
+            setInterval(watch, 1000);  // the page may replace the slider's element
+            // The server's state of a date: drawn unless the slider has already moved on from it.
+            window.ifmServer = function (state) {
+                var n = sliderDay();
+                if (n !== null && P.hist && day(n) !== state.date) { return; }
+                window.ifmApply(state);
+            };
         })();
         {% endmacro %}
         """
@@ -150,7 +234,7 @@ class _State(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        if (window.ifmApply) { window.ifmApply({{ this.state|tojson }}); }
+        if (window.ifmServer) { window.ifmServer({{ this.state|tojson }}); }
         {% endmacro %}
         """
     )

@@ -55,7 +55,7 @@ def _mtime(path: Path) -> float:
     return path.stat().st_mtime if path.exists() else 0.0
 
 
-def build_data(gaz: Gazetteer, events: str | bytes, events_name: str | None = None) -> Data:
+def build_data(gaz: Gazetteer, events: str | bytes, events_name: str | None = None, recent_days: int = 14) -> Data:
     """Check the events against the places and precompute what every rerun needs."""
     loaded = load_events(events, places={p.id for p in gaz.places}, name=events_name)
     timeline, places = Timeline(loaded.events), gaz.frame()
@@ -63,16 +63,17 @@ def build_data(gaz: Gazetteer, events: str | bytes, events_name: str | None = No
     shown = [p.id for p in gaz.places if p.in_theatre and p.id in with_events]
     bounds = mapview.bounds_of(places.loc[shown])
     order = [pid for pid in places.index if pid in with_events]
-    places_file = liveview.write_payload(STATIC_DATA, liveview.places_payload(places.loc[order]))
+    payload = liveview.places_payload(places.loc[order], timeline.events, recent_days)
+    places_file = liveview.write_payload(STATIC_DATA, payload)
     digest = hashlib.sha256(pd.util.hash_pandas_object(loaded.events.astype(str), index=False).to_numpy().tobytes())
     version = f"{places_file}:{digest.hexdigest()[:16]}"
     return Data(gaz, timeline, places, (*gaz.problems, *loaded.problems), bounds, order, places_file, version)
 
 
 @st.cache_resource(show_spinner="Loading the data…")
-def load_data(events: str, events_mtime: float, gazetteer: str, gazetteer_mtime: float) -> Data:
+def load_data(events: str, events_mtime: float, gazetteer: str, gazetteer_mtime: float, recent_days: int) -> Data:
     """Load both data files; keyed by path and modification time so an edited file is reloaded."""
-    return build_data(Gazetteer.load(gazetteer), events)
+    return build_data(Gazetteer.load(gazetteer), events, recent_days=recent_days)
 
 
 @st.cache_resource(show_spinner="Checking your files…", max_entries=32, ttl=3600)
@@ -84,19 +85,24 @@ def load_upload(
     bundled_events: str,
     bundled_gazetteer: str,
     bundled_mtime: float,
+    recent_days: int,
 ) -> Data:
     """Data from uploaded files (keyed by their content): uploaded events replace the bundled ones,
     uploaded places are added to the bundled gazetteer."""
     gaz = Gazetteer.load(bundled_gazetteer)
     if places is not None:
         gaz = gaz.extended(Gazetteer.load(places, name=places_name))
-    return build_data(gaz, events if events is not None else bundled_events, events_name)
+    return build_data(gaz, events if events is not None else bundled_events, events_name, recent_days)
 
 
 def choose_data(settings: Settings) -> Data:
     """The bundled (or command-line) data, or this session's uploaded files from the sidebar."""
     bundled = load_data(
-        str(settings.events), _mtime(settings.events), str(settings.gazetteer), _mtime(settings.gazetteer)
+        str(settings.events),
+        _mtime(settings.events),
+        str(settings.gazetteer),
+        _mtime(settings.gazetteer),
+        settings.recent_days,
     )
     with st.sidebar:
         st.header("Use your own data")
@@ -118,6 +124,7 @@ def choose_data(settings: Settings) -> Data:
             str(settings.events),
             str(settings.gazetteer),
             _mtime(settings.events) + _mtime(settings.gazetteer),
+            settings.recent_days,
         )
     except DataError as exc:
         st.error(f"**Your file could not be used**, so the bundled data is shown. {markdown_text(exc)}")

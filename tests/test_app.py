@@ -57,7 +57,7 @@ def features(at: AppTest) -> dict[str, str]:
     url = re.search(r'xhr.open\("GET", "([^"]+)"', args["script"]).group(1)
     places = json.loads((STATIC / url.split("/app/static/", 1)[1]).read_text(encoding="utf-8"))
     layer = args["feature_group"]
-    start = layer.index("window.ifmApply(") + len("window.ifmApply(")
+    start = layer.index("window.ifmServer(") + len("window.ifmServer(")
     state, _ = json.JSONDecoder().raw_decode(layer[start:])
     codes = [s.code for s in SIDES]
     return {pid: codes[c] for pid, c in zip(places["ids"], state["c"], strict=True) if c >= 0}
@@ -185,7 +185,7 @@ def test_hostile_names_reach_the_map_escaped(write_csv, monkeypatch):
     places_file = (STATIC / url.split("/app/static/", 1)[1]).read_text(encoding="utf-8")
     assert "&lt;img src=x onerror=alert(1)&gt;" in places_file and "<img" not in places_file
     layer = args["feature_group"]
-    state, _ = json.JSONDecoder().raw_decode(layer[layer.index("window.ifmApply(") + len("window.ifmApply(") :])
+    state, _ = json.JSONDecoder().raw_decode(layer[layer.index("window.ifmServer(") + len("window.ifmServer(") :])
     assert "<script" not in layer and state["urls"][0][0] == "https://example.org/&lt;script&gt;"
 
 

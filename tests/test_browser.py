@@ -40,6 +40,13 @@ def _free_port() -> int:
 @contextlib.contextmanager
 def serve(*app_args: str):
     """A `streamlit run app.py [-- app_args]` on a free local port, always stopped afterwards."""
+    with serve_process(*app_args) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def serve_process(*app_args: str):
+    """`serve`, yielding the URL and the server's process."""
     port = _free_port()
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
@@ -57,7 +64,7 @@ def serve(*app_args: str):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"streamlit did not start: {proc.stdout.read().decode()[-2000:]}") from None
                 time.sleep(0.3)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:
@@ -152,10 +159,38 @@ def test_markers_render_offline_and_change_colour_when_the_slider_moves(server, 
     page.keyboard.press("ArrowRight")
     wait_for_colour(page, "al-habit", colour("government"))
     assert slider.get_attribute("aria-valuetext") == "11 Aug 2019"
-    assert "date=2019-08-11" in page.url
+    page.wait_for_url("**date=2019-08-11**")
     frame = page.frame(url=lambda u: "st_folium" in u or "component" in u)
     assert frame.evaluate("() => window.__kept === true"), "the map frame was reloaded"
     assert frame.evaluate("() => window.map.getZoom()") == 11, "the reader's zoom was lost"
+
+
+def test_the_map_follows_the_slider_without_waiting_for_the_server(page):
+    """With the server frozen (SIGSTOP) the map still draws each date the slider moves to, from the
+    histories in the places file; the server's answers, once it runs again, agree with it."""
+    import signal
+
+    with serve_process() as (url, proc):
+        page.goto(f"{url}/?date=2019-08-09")
+        map_frame(page).locator("canvas").first.wait_for(timeout=30_000)
+        wait_for_colour(page, "al-habit", colour("opposition"))
+        wait_idle(page)
+        frame = page.frame(url=lambda u: "st_folium" in u or "component" in u)
+        slider = page.locator('[data-testid="stSlider"] input')
+        slider.focus()
+        proc.send_signal(signal.SIGSTOP)
+        try:
+            page.keyboard.press("ArrowRight")
+            page.keyboard.press("ArrowRight")  # 11 Aug 2019: the army takes al-Habit
+            frame.wait_for_function("() => window.ifmDate === '2019-08-11'", timeout=5_000)
+            assert place_colours(page)["al-habit"] == colour("government")
+            client = place_colours(page)
+        finally:
+            proc.send_signal(signal.SIGCONT)
+        page.wait_for_url("**date=2019-08-11**")
+        wait_idle(page)
+        assert frame.evaluate("() => window.ifmDate") == "2019-08-11"  # no answer took the map back to the 10th
+        assert place_colours(page) == client  # the server's state of the 11th is the one drawn before
 
 
 def test_png_snapshot_downloads_with_the_date_in_its_name(server, page):

@@ -67,3 +67,23 @@ def test_the_live_base_map_does_not_change_with_the_date(timeline, gazetteer):
         base.render()
         scripts.add(generate_js_hash(_get_map_string(base), "map"))
     assert len(scripts) == 1
+
+
+def state_from_history(payload: dict, n: int) -> list[int]:
+    """What the map's script draws for day `n` from the places file alone (its loop, in Python)."""
+    sides = []
+    for h in payload["hist"]:
+        k = max((j for j in range(0, len(h), 4) if h[j] <= n), default=-1)
+        sides.append(h[k + 1] if k >= 0 else -1)
+    return sides
+
+
+def test_the_histories_in_the_places_file_give_the_servers_state_on_every_change_date(timeline, gazetteer):
+    order = list(timeline.places)
+    places = gazetteer.frame().loc[order]
+    payload = json.loads(liveview.places_payload(places, timeline.events))
+    epoch = pd.Timestamp("1970-01-01").date()
+    for d in [day("2019-04-28"), *timeline.dates(), day("2026-01-01")]:
+        view = placed_state(timeline.state_at(d), gazetteer.frame(), recent_from=window_start(d, 14))
+        server = liveview.state_arrays(view, order, d)
+        assert state_from_history(payload, (d - epoch).days) == server["c"], d
