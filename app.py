@@ -11,7 +11,6 @@ import sys
 from functools import partial
 from pathlib import Path
 
-import folium
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -26,7 +25,7 @@ from geo.settings import ROOT, Settings
 from geo.timeline import Timeline
 from geo.view import nearest_place, next_stop, placed_state, window_start
 from page.chart import area_spec
-from page.data import Data, choose_data, settings_from_argv, show_problems, territory_at
+from page.data import Data, areas_file, choose_data, settings_from_argv, show_problems, territory_at
 from page.report import report_panel
 
 log = logging.getLogger("idlib_front_map")
@@ -321,13 +320,17 @@ def draw_map(data: Data, settings: Settings, view: pd.DataFrame, day: dt.date) -
     assets_url = f"{_base_url()}/app/static"
     base = mapview.base_map(data.bounds, settings=settings, asset_url=f"{assets_url}/leaflet")
     common = {"height": MAP_HEIGHT, "use_container_width": True}
-    shapes = mapview.territory_layers(territory_at(data, data.version, day))
     if settings.map_mode == "rebuild":
+        shapes = mapview.territory_layers(territory_at(data, data.version, day))
         for layer in [*shapes, mapview.places_layer(view, day)]:
             base.add_child(layer)
         return st_folium(base, **common)
-    base.add_child(liveview.LivePlaces(f"{assets_url}/data/{data.places_file}"))
-    layers = [*shapes, liveview.state_layer(view, data.order, day)]
+    base.add_child(
+        liveview.LivePlaces(
+            f"{assets_url}/data/{data.places_file}", f"{assets_url}/data/{areas_file(data, data.version)}"
+        )
+    )
+    layers = [liveview.state_layer(view, data.order, day)]
     report = st.session_state.get("_report")
     if report is not None and report["mentioned"]:
         layers.append(mapview.mentioned_layer(report["mentioned"]))
@@ -336,7 +339,6 @@ def draw_map(data: Data, settings: Settings, view: pd.DataFrame, day: dt.date) -
         key="map",
         feature_group_to_add=layers,
         returned_objects=["last_object_clicked"],
-        layer_control=folium.LayerControl(collapsed=True),
         center=st.session_state.get("_center"),
         zoom=st.session_state.get("_zoom"),
         **common,

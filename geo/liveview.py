@@ -7,6 +7,10 @@ day and a source per place), which a small script applies to the existing canvas
 then costs a few kilobytes instead of the whole layer with its popups (about 600 bytes per place),
 and the map is never remounted.
 
+A second static file holds the areas and the front line of every change date (a few hundred
+kilobytes), loaded once after the markers; the map draws them for the date it shows, into two
+layers that stay switched off when the reader switches them off.
+
 With the histories in the browser the map does not wait for the server at all: the script watches
 the page's date slider and draws the state of the date it shows at once (while it is dragged, too);
 the server's answer, which also brings the areas and the side panel, then confirms it. A server
@@ -29,9 +33,17 @@ from .csvio import write_atomic
 from .escape import domain, html_text
 from .events import is_web_url
 from .factions import SIDES
-from .mapview import LABELLED_KINDS, MARKER_RADIUS
+from .mapview import AREAS_LAYER, LABELLED_KINDS, LINE_LAYER, MARKER_RADIUS, territory_features
 
-__all__ = ["places_payload", "history_arrays", "write_payload", "LivePlaces", "state_layer", "state_arrays"]
+__all__ = [
+    "places_payload",
+    "history_arrays",
+    "areas_payload",
+    "write_payload",
+    "LivePlaces",
+    "state_layer",
+    "state_arrays",
+]
 
 _EPOCH = dt.date(1970, 1, 1)
 _CODES = [s.code for s in SIDES]
@@ -53,9 +65,23 @@ def places_payload(places: pd.DataFrame, events: pd.DataFrame | None = None, rec
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def write_payload(folder: Path, payload: bytes) -> str:
+def areas_payload(territories: list[tuple[dt.date, object]]) -> bytes:
+    """The areas and front line of every date on which they change, as JSON bytes, for the map to
+    draw any date without the server: `days` (days since 1970, ascending) and per day the GeoJSON of
+    the areas (one feature per side) and of the front line."""
+    days, areas, lines = [], [], []
+    for day, territory in sorted(territories, key=lambda item: item[0]):
+        area, line = territory_features(territory)
+        days.append((day - _EPOCH).days)
+        areas.append(area)
+        lines.append(line)
+    data = {"days": days, "areas": areas, "lines": lines}
+    return json.dumps(data, separators=(",", ":")).encode("utf-8")
+
+
+def write_payload(folder: Path, payload: bytes, kind: str = "places") -> str:
     """Store the payload under a name derived from its content (written once, atomically); return the name."""
-    name = f"places-{hashlib.sha256(payload).hexdigest()[:20]}.json"
+    name = f"{kind}-{hashlib.sha256(payload).hexdigest()[:20]}.json"
     target = Path(folder) / name
     if not target.exists():
         write_atomic(target, payload)
@@ -133,8 +159,46 @@ class LivePlaces(MacroElement):
                 m.bindPopup(function () { return popupOf(i); }, {maxWidth: 340});
                 return m;
             });
+            // Areas and front line: two layers the reader can switch off, kept across dates (they are
+            // filled from the areas file, loaded after the markers, not sent with each date).
+            var areaLayer = L.featureGroup().addTo(map), lineLayer = L.featureGroup().addTo(map);
+            var overlays = {};
+            overlays[{{ this.areas_layer|tojson }}] = areaLayer;
+            overlays[{{ this.line_layer|tojson }}] = lineLayer;
+            L.control.layers(null, overlays, {collapsed: true}).addTo(map);
+            window.ifmLayers = {areas: areaLayer, line: lineLayer};
+            var A = null, areasDay = null;
+            function shapes(geojson) {
+                return L.geoJson(geojson, {pane: "ifmAreas", interactive: false,
+                                          style: function (f) { return f.properties.style; }});
+            }
+            function drawAreas(n) {
+                if (!A) { return; }
+                var k = -1;
+                for (var j = 0; j < A.days.length && A.days[j] <= n; j++) { k = j; }
+                if (k === areasDay) { return; }
+                areasDay = k;
+                areaLayer.clearLayers();
+                lineLayer.clearLayers();
+                if (k >= 0) {
+                    areaLayer.addLayer(shapes(A.areas[k]));
+                    lineLayer.addLayer(shapes(A.lines[k]));
+                }
+                window.ifmAreasDay = k >= 0 ? day(A.days[k]) : null;
+            }
+            {% if this.areas_url %}
+            var areasXhr = new XMLHttpRequest();
+            areasXhr.open("GET", {{ this.areas_url|tojson }}, true);
+            areasXhr.onload = function () {
+                if (areasXhr.status !== 200) { console.error("areas file not loaded", areasXhr.status); return; }
+                A = JSON.parse(areasXhr.responseText);
+                if (window.ifmDate) { drawAreas(Math.round(Date.parse(window.ifmDate) / 86400000)); }
+            };
+            areasXhr.send(null);
+            {% endif %}
             window.ifmApply = function (state) {
                 S = state;
+                drawAreas(Math.round(Date.parse(state.date) / 86400000));
                 markers.forEach(function (m, i) {
                     var c = state.c[i];
                     if (c < 0) { layer.removeLayer(m); return; }
@@ -200,10 +264,12 @@ class LivePlaces(MacroElement):
         """
     )
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, areas_url: str | None = None):
         super().__init__()
         self._name = "LivePlaces"
         self.url = url
+        self.areas_url = areas_url
+        self.areas_layer, self.line_layer = AREAS_LAYER, LINE_LAYER
         self.sides = [[s.code, html_text(s.label), s.colour] for s in SIDES]
 
 

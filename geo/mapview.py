@@ -25,6 +25,7 @@ __all__ = [
     "places_layer",
     "mentioned_layer",
     "territory_layers",
+    "territory_features",
     "standalone_map",
     "feature_collection",
     "bounds_of",
@@ -250,50 +251,48 @@ def _lighter(geom):
     return shapely.set_precision(geom.simplify(0.002), 1e-4)
 
 
-def territory_layers(territory) -> list[folium.FeatureGroup]:
-    """Shaded areas per side and the front line, as two layers the reader can switch off."""
-    areas = folium.FeatureGroup(name="Areas (derived from town control)")
-    areas.add_child(
-        _Shapes(
+AREA_STYLE = {"weight": 0, "fillOpacity": 0.22}
+LINE_STYLE = {"color": "#222", "weight": 2.5, "dashArray": "6 4", "fill": False}
+AREAS_LAYER, LINE_LAYER = "Areas (derived from town control)", "Front line"
+
+
+def territory_features(territory) -> tuple[dict, dict]:
+    """The areas (one feature per side, with its `side` code and style) and the front line, as GeoJSON."""
+    areas = {
+        "type": "FeatureCollection",
+        "features": [
             {
-                "type": "FeatureCollection",
-                "features": [
-                    {
-                        "type": "Feature",
-                        "geometry": mapping(geom),
-                        "properties": {
-                            "style": {
-                                "color": colour(code),
-                                "weight": 0,
-                                "fillColor": colour(code),
-                                "fillOpacity": 0.22,
-                            }
-                        },
-                    }
-                    for code, geom in sorted(territory.areas.items())
-                ],
+                "type": "Feature",
+                "geometry": mapping(geom),
+                "properties": {
+                    "side": code,
+                    "style": {"color": colour(code), "fillColor": colour(code), **AREA_STYLE},
+                },
+            }
+            for code, geom in sorted(territory.areas.items())
+        ],
+    }
+    line = {"type": "FeatureCollection", "features": []}
+    if not territory.front_line.is_empty:
+        line["features"].append(
+            {
+                "type": "Feature",
+                "geometry": mapping(_lighter(territory.front_line)),
+                "properties": {"style": LINE_STYLE},
             }
         )
-    )
-    line = folium.FeatureGroup(name="Front line")
-    if not territory.front_line.is_empty:
-        line.add_child(
-            _Shapes(
-                {
-                    "type": "FeatureCollection",
-                    "features": [
-                        {
-                            "type": "Feature",
-                            "geometry": mapping(_lighter(territory.front_line)),
-                            "properties": {
-                                "style": {"color": "#222", "weight": 2.5, "dashArray": "6 4", "fill": False}
-                            },
-                        }
-                    ],
-                }
-            )
-        )
-    return [areas, line]
+    return areas, line
+
+
+def territory_layers(territory) -> list[folium.FeatureGroup]:
+    """Shaded areas per side and the front line, as two layers the reader can switch off."""
+    areas, line = territory_features(territory)
+    area_group = folium.FeatureGroup(name=AREAS_LAYER)
+    area_group.add_child(_Shapes(areas))
+    line_group = folium.FeatureGroup(name=LINE_LAYER)
+    if line["features"]:
+        line_group.add_child(_Shapes(line))
+    return [area_group, line_group]
 
 
 def standalone_map(view: pd.DataFrame, *, title: str, settings: Settings | None = None, territory=None) -> folium.Map:

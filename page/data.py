@@ -21,7 +21,16 @@ from geo.settings import ROOT, Settings
 from geo.timeline import Timeline
 from geo.view import placed_state
 
-__all__ = ["Data", "settings_from_argv", "choose_data", "show_problems", "territory_at", "area_series", "STATIC_DATA"]
+__all__ = [
+    "Data",
+    "settings_from_argv",
+    "choose_data",
+    "show_problems",
+    "territory_at",
+    "areas_file",
+    "area_series",
+    "STATIC_DATA",
+]
 
 MAX_PROBLEMS_SHOWN = 30
 STATIC_DATA = ROOT / "static" / "data"  # places files for the map, served at /app/static/data/
@@ -164,6 +173,14 @@ def territory_at(_data: Data, version: str, day) -> territory_mod.Territory:
     and forth does not recompute)."""
     view = placed_state(_data.timeline.state_at(day), _data.places)
     return territory_mod.territory(view, theatre(), tessellation(_data, version))
+
+
+@st.cache_resource(max_entries=16)
+def areas_file(_data: Data, version: str) -> str:
+    """Name of the static file with the areas and front line of every change date (for the live map)."""
+    days = _data.timeline.dates()
+    payload = liveview.areas_payload([(day, territory_at(_data, version, day)) for day in days])
+    return liveview.write_payload(STATIC_DATA, payload, kind="areas")
 
 
 @st.cache_resource(max_entries=16)

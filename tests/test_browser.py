@@ -193,6 +193,26 @@ def test_the_map_follows_the_slider_without_waiting_for_the_server(page):
         assert place_colours(page) == client  # the server's state of the 11th is the one drawn before
 
 
+def test_areas_follow_the_date_and_a_layer_switched_off_stays_off(server, page):
+    page.goto(f"{server}/?date=2019-08-10")
+    map_frame(page).locator("canvas").first.wait_for(timeout=30_000)
+    frame = page.frame(url=lambda u: "st_folium" in u or "component" in u)
+    frame.wait_for_function("() => window.ifmAreasDay && window.ifmAreasDay <= '2019-08-10'", timeout=20_000)
+    assert frame.evaluate("() => window.ifmLayers.areas.getLayers().length") == 1
+    control = map_frame(page).locator(".leaflet-control-layers")
+    control.hover()
+    control.get_by_text("Front line").click()
+    assert frame.evaluate("() => !window.map.hasLayer(window.ifmLayers.line)")
+    slider = page.locator('[data-testid="stSlider"] input')
+    slider.focus()
+    page.keyboard.press("ArrowRight")  # 11 Aug 2019: al-Habit changes hands, so do the areas
+    frame.wait_for_function("() => window.ifmAreasDay === '2019-08-11'", timeout=20_000)
+    page.wait_for_url("**date=2019-08-11**")
+    wait_idle(page)
+    assert frame.evaluate("() => !window.map.hasLayer(window.ifmLayers.line)"), "the front line came back"
+    assert frame.evaluate("() => window.map.hasLayer(window.ifmLayers.areas)")
+
+
 def test_png_snapshot_downloads_with_the_date_in_its_name(server, page):
     page.goto(f"{server}/?date=2019-08-11")
     map_frame(page).locator("canvas").first.wait_for(timeout=30_000)

@@ -87,3 +87,22 @@ def test_the_histories_in_the_places_file_give_the_servers_state_on_every_change
         view = placed_state(timeline.state_at(d), gazetteer.frame(), recent_from=window_start(d, 14))
         server = liveview.state_arrays(view, order, d)
         assert state_from_history(payload, (d - epoch).days) == server["c"], d
+
+
+def test_the_areas_file_holds_the_areas_and_line_of_each_change_date_in_date_order(timeline, gazetteer):
+    from geo.territory import load_theatre, territory
+
+    theatre = load_theatre()
+
+    def at(d):
+        return territory(placed_state(timeline.state_at(d), gazetteer.frame()), theatre)
+
+    dates = [day("2020-03-06"), day("2019-04-29")]
+    data = json.loads(liveview.areas_payload([(d, at(d)) for d in dates]))
+    epoch = pd.Timestamp("1970-01-01").date()
+    assert data["days"] == sorted((d - epoch).days for d in dates)
+    sides = [{f["properties"]["side"] for f in fc["features"]} for fc in data["areas"]]
+    assert all({"government", "opposition"} <= s for s in sides)
+    assert all(fc["features"][0]["geometry"]["type"] in ("LineString", "MultiLineString") for fc in data["lines"])
+    government = [next(f for f in fc["features"] if f["properties"]["side"] == "government") for fc in data["areas"]]
+    assert government[0]["geometry"] != government[1]["geometry"]  # the 2019-2020 offensive moved the line
