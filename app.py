@@ -27,6 +27,7 @@ from geo.view import nearest_place, next_stop, placed_state, window_start
 from page.chart import area_spec
 from page.data import Data, areas_file, choose_data, settings_from_argv, show_problems, territory_at
 from page.report import report_panel
+from page.tables import html_table
 
 log = logging.getLogger("idlib_front_map")
 MAP_HEIGHT = 620
@@ -301,12 +302,7 @@ def main() -> None:
         if changes.empty:
             st.caption("No change of control in these days.")
         else:
-            st.dataframe(
-                changes_table(changes, names),
-                hide_index=True,
-                column_config=link_config("Source"),
-                width="stretch",
-            )
+            st.html(html_table(changes_table(changes, names)))
         place_panel(data, view)
     report_panel(data, settings, day)
 

@@ -96,13 +96,44 @@ def test_the_base_map_stays_the_same_across_dates_so_the_frame_is_not_reloaded()
     assert first["feature_group"] != second["feature_group"]
 
 
+def html_rows(markup: str) -> list[dict[str, str]]:
+    """The rows of the first HTML table in `markup`, as the reader reads them (header -> cell text)."""
+    from html.parser import HTMLParser
+
+    class Cells(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.rows, self.cell = [], None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "tr":
+                self.rows.append([])
+            elif tag in ("td", "th"):
+                self.cell = ""
+
+        def handle_endtag(self, tag):
+            if tag in ("td", "th") and self.cell is not None:
+                self.rows[-1].append(self.cell)
+                self.cell = None
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell += data
+
+    parser = Cells()
+    parser.feed(markup)
+    header, *rows = parser.rows
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
 def test_recent_changes_panel_lists_the_days_changes_newest_first():
     at = start(date="2019-08-11")
-    table = at.dataframe[0].value
-    assert table.iloc[0]["Place"] == "al-Habit"
-    assert table.iloc[0]["Change"] == "Opposition → Government"
-    assert table["Date"].is_monotonic_decreasing
-    assert all(d >= dt.date(2019, 7, 29) for d in table["Date"])
+    rows = html_rows(at.get("html")[0].proto.body)
+    assert rows[0]["Place"] == "al-Habit"
+    assert rows[0]["Change"] == "Opposition → Government"
+    dates = [dt.date.fromisoformat(r["Date"]) for r in rows]
+    assert dates == sorted(dates, reverse=True)
+    assert all(d >= dt.date(2019, 7, 29) for d in dates)
 
 
 def test_a_date_in_the_link_opens_that_date():
