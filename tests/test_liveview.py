@@ -69,24 +69,34 @@ def test_the_live_base_map_does_not_change_with_the_date(timeline, gazetteer):
     assert len(scripts) == 1
 
 
-def state_from_history(payload: dict, n: int) -> list[int]:
-    """What the map's script draws for day `n` from the places file alone (its loop, in Python)."""
-    sides = []
+def state_from_history(payload: dict, n: int) -> dict[str, list]:
+    """What the map's script draws for day `n` from the places file alone (its loop, in Python):
+    side, since, source URL and the 'recent' ring per place."""
+    out: dict[str, list] = {"c": [], "s": [], "url": [], "r": []}
     for h in payload["hist"]:
         k = max((j for j in range(0, len(h), 4) if h[j] <= n), default=-1)
-        sides.append(h[k + 1] if k >= 0 else -1)
-    return sides
+        out["c"].append(h[k + 1] if k >= 0 else -1)
+        out["s"].append(h[k + 3] if k >= 0 else 0)
+        out["url"].append(payload["urls"][h[k + 2]][0] if k >= 0 and h[k + 2] >= 0 else None)
+        out["r"].append(1 if k >= 0 and h[k + 3] > n - payload["recentDays"] else 0)
+    return out
 
 
 def test_the_histories_in_the_places_file_give_the_servers_state_on_every_change_date(timeline, gazetteer):
     order = list(timeline.places)
     places = gazetteer.frame().loc[order]
-    payload = json.loads(liveview.places_payload(places, timeline.events))
+    payload = json.loads(liveview.places_payload(places, timeline.events, recent_days=14))
     epoch = pd.Timestamp("1970-01-01").date()
-    for d in [day("2019-04-28"), *timeline.dates(), day("2026-01-01")]:
+    for d in [day("2019-04-28"), *timeline.dates(), day("2019-08-20"), day("2026-01-01")]:
         view = placed_state(timeline.state_at(d), gazetteer.frame(), recent_from=window_start(d, 14))
         server = liveview.state_arrays(view, order, d)
-        assert state_from_history(payload, (d - epoch).days) == server["c"], d
+        client = state_from_history(payload, (d - epoch).days)
+        assert client["c"] == server["c"], d
+        assert client["r"] == server["r"], d
+        placed = [i for i, c in enumerate(server["c"]) if c >= 0]
+        assert [client["s"][i] for i in placed] == [server["s"][i] for i in placed], d
+        server_urls = [server["urls"][u][0] if u >= 0 else None for u in server["u"]]
+        assert [client["url"][i] for i in placed] == [server_urls[i] for i in placed], d
 
 
 def test_the_areas_file_holds_the_areas_and_line_of_each_change_date_in_date_order(timeline, gazetteer):
