@@ -53,6 +53,13 @@ def initial_day(timeline: Timeline) -> dt.date:
     return timeline.last_date
 
 
+def follow_map(first: dt.date, last: dt.date) -> None:
+    """Take the date the map was scrubbed to with the keyboard (handed over through the hidden box)."""
+    day = liveview.parse_sync(st.session_state.get(liveview.SYNC_KEY))
+    if day is not None and first <= day <= last:
+        st.session_state.day = day
+
+
 def step(direction: int, stops: list[dt.date]) -> None:
     """Move the slider to the previous (-1) or next (+1) day on which something changed."""
     target = next_stop(stops, st.session_state.day, direction)
@@ -100,6 +107,14 @@ def date_controls(timeline: Timeline) -> dt.date:
     day = slider.slider(
         "Date", min_value=timeline.first_date, max_value=timeline.last_date, key="day", format="D MMM YYYY"
     )
+    st.text_input(
+        "Date from the map",
+        key=liveview.SYNC_KEY,
+        label_visibility="collapsed",
+        on_change=follow_map,
+        args=(timeline.first_date, timeline.last_date),
+    )
+    st.html(f"<style>.st-key-{liveview.SYNC_KEY} {{display: none}}</style>")
     st.query_params["date"] = day.isoformat()
     playback(stops)
     return day

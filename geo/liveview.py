@@ -43,9 +43,15 @@ __all__ = [
     "LivePlaces",
     "state_layer",
     "state_arrays",
+    "SYNC_KEY",
+    "parse_sync",
 ]
 
 _EPOCH = dt.date(1970, 1, 1)
+# The hidden text box through which the map hands a keyboard-scrubbed date to the page, and how
+# long the keys must rest before it does (a run of quick steps costs one rerun).
+SYNC_KEY = "ifm_map_day"
+SETTLE_MS = 300
 _CODES = [s.code for s in SIDES]
 
 
@@ -236,12 +242,63 @@ class LivePlaces(MacroElement):
                 return input ? Math.round(Number(input.value) / 86400e6) : null;
             }
             window.ifmSliderDay = sliderDay;
-            // Follow the slider as it moves (key, drag or a rerun setting it): React updates the
-            // input's value attribute and aria-valuetext on every move, before the server answers.
+            // Keyboard scrubbing: an arrow key on the slider draws the next date at once and the page
+            // follows when the keys stop (one rerun for a run of steps, not one per key): the date
+            // goes to the page through a hidden text box (`SYNC_KEY`), committed like an Enter.
+            var pending = null, committed = false, commitTimer = null, nonce = 0, pendingSince = 0;
+            function syncBox() {
+                try {
+                    return window.parent.document.querySelector({{ this.sync_selector|tojson }});
+                } catch (e) { return null; }
+            }
+            function wanted() { return pending !== null ? pending : sliderDay(); }
+            function commit() {
+                commitTimer = null;
+                var box = syncBox();
+                if (!box || pending === null) { pending = null; return; }
+                var win = window.parent;
+                var setter = Object.getOwnPropertyDescriptor(win.HTMLInputElement.prototype, "value").set;
+                nonce += 1;
+                setter.call(box, day(pending) + "#" + nonce);
+                box.dispatchEvent(new win.Event("input", {bubbles: true}));
+                box.dispatchEvent(new win.KeyboardEvent("keydown", {key: "Enter", code: "Enter", keyCode: 13,
+                                                                     which: 13, bubbles: true}));
+                committed = true;
+            }
+            var STEPS = {ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1};
+            function onKey(e) {
+                var input = sliderInput();
+                var delta = STEPS[e.key];
+                if (!delta || !input || e.target !== input || !P.hist || !syncBox()) { return; }
+                if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) { return; }
+                e.preventDefault();
+                e.stopImmediatePropagation();
+                var lo = Math.round(Number(input.min) / 86400e6), hi = Math.round(Number(input.max) / 86400e6);
+                pending = Math.min(hi, Math.max(lo, wanted() + delta));
+                committed = false;
+                pendingSince = Date.now();
+                window.ifmShowDay(pending);
+                clearTimeout(commitTimer);
+                commitTimer = setTimeout(commit, {{ this.settle_ms }});
+            }
+            try {  // one handler per page: a remounted map replaces the one before
+                var pw = window.parent;
+                if (pw.__ifmOnKey) { pw.document.removeEventListener("keydown", pw.__ifmOnKey, true); }
+                pw.__ifmOnKey = onKey;
+                pw.document.addEventListener("keydown", onKey, true);
+            } catch (e) { /* another origin: every key goes to the page */ }
+            // Follow the slider as it moves (drag, buttons, playback, or the page catching up with
+            // keys): React updates the input's value attribute on every move, before the server answers.
             var watched = null;
             var watcher = new MutationObserver(function () {
                 var n = sliderDay();
-                if (n !== null && day(n) !== window.ifmDate) { window.ifmShowDay(n); }
+                if (n === null) { return; }
+                if (pending !== null) {
+                    if (n === pending || !committed && Date.now() - pendingSince > 10000) { pending = null; }
+                    else if (Date.now() - pendingSince < 10000) { return; }
+                    else { pending = null; }
+                }
+                if (day(n) !== window.ifmDate) { window.ifmShowDay(n); }
             });
             function watch() {
                 var input = sliderInput();
@@ -250,13 +307,19 @@ class LivePlaces(MacroElement):
                     watcher.observe(input, {attributes: true, attributeFilter: ["value", "aria-valuetext"]});
                     watched = input;
                 }
+                if (pending !== null && Date.now() - pendingSince > 10000) {  // the page never followed
+                    pending = null;
+                    var n = sliderDay();
+                    if (n !== null) { window.ifmShowDay(n); }
+                }
             }
             watch();
             setInterval(watch, 1000);  // the page may replace the slider's element
-            // The server's state of a date: drawn unless the slider has already moved on from it.
+            // The server's state of a date: drawn unless the reader has already moved on from it.
             window.ifmServer = function (state) {
-                var n = sliderDay();
+                var n = wanted();
                 if (n !== null && P.hist && day(n) !== state.date) { return; }
+                if (pending !== null && day(pending) === state.date) { pending = null; }
                 window.ifmApply(state);
             };
         })();
@@ -270,6 +333,8 @@ class LivePlaces(MacroElement):
         self.url = url
         self.areas_url = areas_url
         self.areas_layer, self.line_layer = AREAS_LAYER, LINE_LAYER
+        self.sync_selector = f".st-key-{SYNC_KEY} input"
+        self.settle_ms = SETTLE_MS
         self.sides = [[s.code, html_text(s.label), s.colour] for s in SIDES]
 
 
@@ -294,6 +359,17 @@ def state_arrays(view: pd.DataFrame, order: list[str], day: dt.date) -> dict:
         "urls": [[html_text(u), html_text(domain(u))] for u in urls],
         "r": recent,
     }
+
+
+def parse_sync(value: str | None) -> dt.date | None:
+    """The date in the sync box's value ("2019-08-11#3": a date and a counter that makes each hand-over
+    new), or None for anything else."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value.split("#", 1)[0].strip())
+    except ValueError:
+        return None
 
 
 class _State(MacroElement):

@@ -158,8 +158,12 @@ def test_markers_render_offline_and_change_colour_when_the_slider_moves(server, 
     slider.focus()
     page.keyboard.press("ArrowRight")
     wait_for_colour(page, "al-habit", colour("government"))
-    assert slider.get_attribute("aria-valuetext") == "11 Aug 2019"
-    page.wait_for_url("**date=2019-08-11**")
+    page.wait_for_url("**date=2019-08-11**")  # the page follows the map when the keys rest
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stSlider\"] input').getAttribute('aria-valuetext')"
+        " === '11 Aug 2019'",
+        timeout=10_000,
+    )
     frame = page.frame(url=lambda u: "st_folium" in u or "component" in u)
     assert frame.evaluate("() => window.__kept === true"), "the map frame was reloaded"
     assert frame.evaluate("() => window.map.getZoom()") == 11, "the reader's zoom was lost"
@@ -191,6 +195,28 @@ def test_the_map_follows_the_slider_without_waiting_for_the_server(page):
         wait_idle(page)
         assert frame.evaluate("() => window.ifmDate") == "2019-08-11"  # no answer took the map back to the 10th
         assert place_colours(page) == client  # the server's state of the 11th is the one drawn before
+
+
+def test_a_run_of_quick_arrow_keys_moves_the_map_at_once_and_the_page_once(server, page):
+    page.goto(f"{server}/?date=2019-08-06")
+    map_frame(page).locator("canvas").first.wait_for(timeout=30_000)
+    wait_for_colour(page, "al-habit", colour("opposition"))
+    wait_idle(page)
+    frame = page.frame(url=lambda u: "st_folium" in u or "component" in u)
+    frame.evaluate(
+        "() => { const f = window.ifmServer; window.__answers = 0;"
+        " window.ifmServer = s => { window.__answers += 1; f(s); }; }"
+    )
+    slider = page.locator('[data-testid="stSlider"] input')
+    slider.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    assert frame.evaluate("() => window.ifmDate") == "2019-08-11"  # drawn before any answer
+    assert place_colours(page)["al-habit"] == colour("government")
+    page.wait_for_url("**date=2019-08-11**")
+    page.get_by_text("On 11 August 2019").wait_for(timeout=10_000)
+    wait_idle(page)
+    assert frame.evaluate("() => window.__answers") == 1, "the page ran once per key instead of once per run"
 
 
 def test_areas_follow_the_date_and_a_layer_switched_off_stays_off(server, page):
