@@ -54,8 +54,9 @@ def initial_day(timeline: Timeline) -> dt.date:
 
 
 def follow_map(first: dt.date, last: dt.date) -> None:
-    """Take the date the map was scrubbed to with the keyboard (handed over through the hidden box)."""
-    day = liveview.parse_sync(st.session_state.get(liveview.SYNC_KEY))
+    """Map callback: take the date the reader scrubbed the map to with the keyboard, if it sent one."""
+    value = st.session_state.get("map") or {}
+    day = liveview.parse_sync(value.get(liveview.SYNC_KEY) if isinstance(value, dict) else None)
     if day is not None and first <= day <= last:
         st.session_state.day = day
 
@@ -107,14 +108,6 @@ def date_controls(timeline: Timeline) -> dt.date:
     day = slider.slider(
         "Date", min_value=timeline.first_date, max_value=timeline.last_date, key="day", format="D MMM YYYY"
     )
-    st.text_input(
-        "Date from the map",
-        key=liveview.SYNC_KEY,
-        label_visibility="collapsed",
-        on_change=follow_map,
-        args=(timeline.first_date, timeline.last_date),
-    )
-    st.html(f"<style>.st-key-{liveview.SYNC_KEY} {{display: none}}</style>")
     st.query_params["date"] = day.isoformat()
     playback(stops)
     return day
@@ -350,6 +343,7 @@ def draw_map(data: Data, settings: Settings, view: pd.DataFrame, day: dt.date) -
         key="map",
         feature_group_to_add=layers,
         returned_objects=["last_object_clicked"],
+        on_change=partial(follow_map, data.timeline.first_date, data.timeline.last_date),
         center=st.session_state.get("_center"),
         zoom=st.session_state.get("_zoom"),
         **common,

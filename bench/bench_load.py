@@ -96,7 +96,11 @@ async def session(
                     await wait_for_panel(page, day)
                 times.append((time.perf_counter() - t0) * 1000)
             except (TimeoutError, PlaywrightError) as exc:
-                errors.append(str(exc))
+                debug = await page.evaluate(
+                    "() => [window.__ifmKeys, document.querySelector('[data-testid=\"stSlider\"] input').value,"
+                    " document.querySelectorAll('iframe').length]"
+                )
+                errors.append(f"{exc} [keys, slider, iframes: {debug}]")
                 return
         if wait == "map":
             await wait_for_panel(page, day)

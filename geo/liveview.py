@@ -48,8 +48,8 @@ __all__ = [
 ]
 
 _EPOCH = dt.date(1970, 1, 1)
-# The hidden text box through which the map hands a keyboard-scrubbed date to the page, and how
-# long the keys must rest before it does (a run of quick steps costs one rerun).
+# The key under which the map hands a keyboard-scrubbed date to the page (in the map component's
+# value), and how long the keys must rest before it does (a run of quick steps costs one rerun).
 SYNC_KEY = "ifm_map_day"
 SETTLE_MS = 300
 _CODES = [s.code for s in SIDES]
@@ -244,37 +244,36 @@ class LivePlaces(MacroElement):
             window.ifmSliderDay = sliderDay;
             // Keyboard scrubbing: an arrow key on the slider draws the next date at once and the page
             // follows when the keys stop (one rerun for a run of steps, not one per key): the date
-            // goes to the page through a hidden text box (`SYNC_KEY`), committed like an Enter.
+            // goes to the page as this component's value ({SYNC_KEY: "YYYY-MM-DD#n"}), the way
+            // streamlit-folium returns a click.
             var pending = null, committed = false, commitTimer = null, nonce = 0, pendingSince = 0;
-            function syncBox() {
-                try {
-                    return window.parent.document.querySelector({{ this.sync_selector|tojson }});
-                } catch (e) { return null; }
-            }
+            // The date wanted: the one the keys asked for, else the slider's.
             function wanted() { return pending !== null ? pending : sliderDay(); }
+            // The date the map shows (a key steps from it: the slider may still be catching up).
+            function shown() { return window.ifmDate ? Math.round(Date.parse(window.ifmDate) / 86400000) : null; }
             function commit() {
                 commitTimer = null;
-                var box = syncBox();
-                if (!box || pending === null) { pending = null; return; }
-                var win = window.parent;
-                var setter = Object.getOwnPropertyDescriptor(win.HTMLInputElement.prototype, "value").set;
+                if (pending === null) { return; }
                 nonce += 1;
-                setter.call(box, day(pending) + "#" + nonce);
-                box.dispatchEvent(new win.Event("input", {bubbles: true}));
-                box.dispatchEvent(new win.KeyboardEvent("keydown", {key: "Enter", code: "Enter", keyCode: 13,
-                                                                     which: 13, bubbles: true}));
+                var value = {last_object_clicked: null};
+                value[{{ this.sync_key|tojson }}] = day(pending) + "#" + Date.now() + "-" + nonce;
+                window.parent.postMessage({isStreamlitMessage: true, type: "streamlit:setComponentValue",
+                                           value: value, dataType: "json"}, "*");
                 committed = true;
             }
             var STEPS = {ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1};
             function onKey(e) {
                 var input = sliderInput();
                 var delta = STEPS[e.key];
-                if (!delta || !input || e.target !== input || !P.hist || !syncBox()) { return; }
+                if (!delta || !input || e.target !== input || !P.hist) { return; }
+                if (!window.frameElement || !window.frameElement.isConnected) { return; }  // a map no longer shown
                 if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) { return; }
                 e.preventDefault();
                 e.stopImmediatePropagation();
+                window.parent.__ifmKeys = (window.parent.__ifmKeys || 0) + 1;
                 var lo = Math.round(Number(input.min) / 86400e6), hi = Math.round(Number(input.max) / 86400e6);
-                pending = Math.min(hi, Math.max(lo, wanted() + delta));
+                var from = pending !== null ? pending : (shown() !== null ? shown() : sliderDay());
+                pending = Math.min(hi, Math.max(lo, from + delta));
                 committed = false;
                 pendingSince = Date.now();
                 window.ifmShowDay(pending);
@@ -294,9 +293,9 @@ class LivePlaces(MacroElement):
                 var n = sliderDay();
                 if (n === null) { return; }
                 if (pending !== null) {
-                    if (n === pending || !committed && Date.now() - pendingSince > 10000) { pending = null; }
-                    else if (Date.now() - pendingSince < 10000) { return; }
-                    else { pending = null; }
+                    if (n === pending) { pending = null; return; }  // the page has caught up
+                    if (!committed || Date.now() - pendingSince < 10000) { return; }
+                    pending = null;  // after 10 s the page never will: show what it shows
                 }
                 if (day(n) !== window.ifmDate) { window.ifmShowDay(n); }
             });
@@ -319,7 +318,6 @@ class LivePlaces(MacroElement):
             window.ifmServer = function (state) {
                 var n = wanted();
                 if (n !== null && P.hist && day(n) !== state.date) { return; }
-                if (pending !== null && day(pending) === state.date) { pending = null; }
                 window.ifmApply(state);
             };
         })();
@@ -333,7 +331,7 @@ class LivePlaces(MacroElement):
         self.url = url
         self.areas_url = areas_url
         self.areas_layer, self.line_layer = AREAS_LAYER, LINE_LAYER
-        self.sync_selector = f".st-key-{SYNC_KEY} input"
+        self.sync_key = SYNC_KEY
         self.settle_ms = SETTLE_MS
         self.sides = [[s.code, html_text(s.label), s.colour] for s in SIDES]
 
@@ -362,7 +360,7 @@ def state_arrays(view: pd.DataFrame, order: list[str], day: dt.date) -> dict:
 
 
 def parse_sync(value: str | None) -> dt.date | None:
-    """The date in the sync box's value ("2019-08-11#3": a date and a counter that makes each hand-over
+    """The date the map handed over ("2019-08-11#...": a date and a counter that makes each hand-over
     new), or None for anything else."""
     if not value:
         return None
