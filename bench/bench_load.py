@@ -81,6 +81,10 @@ async def session(
     try:
         await page.goto(f"{url}/?date={start.isoformat()}")
         await wait_for_date(page, start.isoformat(), LOAD_TIMEOUT_S)
+        # a reader starts scrubbing once the page has loaded: side panel and areas drawn too
+        await wait_for_panel(page, start, LOAD_TIMEOUT_S)
+        frame = next(f for f in page.frames if "st_folium" in f.url)
+        await frame.wait_for_function("() => window.ifmAreasDay !== undefined", timeout=LOAD_TIMEOUT_S * 1000)
         slider = page.locator('[data-testid="stSlider"] input')
         ready.release()
         await go.wait()

@@ -278,7 +278,10 @@ class LivePlaces(MacroElement):
                 pendingSince = Date.now();
                 window.ifmShowDay(pending);
                 clearTimeout(commitTimer);
-                commitTimer = setTimeout(commit, {{ this.settle_ms }});
+                // A busy browser handles keys late; then wait longer before handing over, so that
+                // a reader still pressing keys does not get a rerun between two of them.
+                var lag = Math.max(0, performance.now() - e.timeStamp);
+                commitTimer = setTimeout(commit, {{ this.settle_ms }} + 3 * lag);
             }
             try {  // one handler per page: a remounted map replaces the one before
                 var pw = window.parent;
