@@ -71,6 +71,11 @@ def places_payload(places: pd.DataFrame, events: pd.DataFrame | None = None, rec
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def _day_number(value) -> int:
+    """Days since 1970-01-01 of a date, timestamp or ISO string (the map's day numbers)."""
+    return (pd.Timestamp(value).date() - _EPOCH).days
+
+
 def areas_payload(territories: list[tuple[dt.date, object]]) -> bytes:
     """The areas and front line of every date on which they change, as JSON bytes, for the map to
     draw any date without the server: `days` (days since 1970, ascending) and per day the GeoJSON of
@@ -78,7 +83,7 @@ def areas_payload(territories: list[tuple[dt.date, object]]) -> bytes:
     days, areas, lines = [], [], []
     for day, territory in sorted(territories, key=lambda item: item[0]):
         area, line = territory_features(territory)
-        days.append((day - _EPOCH).days)
+        days.append(_day_number(day))
         areas.append(area)
         lines.append(line)
     data = {"days": days, "areas": areas, "lines": lines}
@@ -92,10 +97,6 @@ def write_payload(folder: Path, payload: bytes, kind: str = "places") -> str:
     if not target.exists():
         write_atomic(target, payload)
     return name
-
-
-def _day_number(value) -> int:
-    return (pd.Timestamp(value).date() - _EPOCH).days
 
 
 def history_arrays(events: pd.DataFrame, order: list[str]) -> dict:
@@ -121,7 +122,9 @@ def history_arrays(events: pd.DataFrame, order: list[str]) -> dict:
 
 
 class LivePlaces(MacroElement):
-    """Part of the base map: loads the places file and defines `window.ifmApply(state)`."""
+    """Part of the base map: loads the places and areas files; defines `window.ifmApply(state)` (draw a
+    date's state), `window.ifmShowDay(n)` (draw any day from the histories) and `window.ifmServer`
+    (draw the server's state unless the reader has moved on); takes arrow keys on the page's slider."""
 
     _template = Template(
         """
@@ -142,6 +145,8 @@ class LivePlaces(MacroElement):
             zoomClass();
             var S = null;
             function day(n) { return new Date(n * 86400000).toISOString().slice(0, 10); }
+            function dayOf(iso) { return Math.round(Date.parse(iso) / 86400000); }  // "YYYY-MM-DD" -> n
+            function dayOfMicros(value) { return Math.round(Number(value) / 86400e6); }  // slider value -> n
             function tooltipOf(i) {
                 return "<b>" + P.name[i] + "</b><br>" + sides[S.c[i]][1] + "<br>since " + day(S.s[i]);
             }
@@ -198,13 +203,13 @@ class LivePlaces(MacroElement):
             areasXhr.onload = function () {
                 if (areasXhr.status !== 200) { console.error("areas file not loaded", areasXhr.status); return; }
                 A = JSON.parse(areasXhr.responseText);
-                if (window.ifmDate) { drawAreas(Math.round(Date.parse(window.ifmDate) / 86400000)); }
+                if (window.ifmDate) { drawAreas(dayOf(window.ifmDate)); }
             };
             areasXhr.send(null);
             {% endif %}
             window.ifmApply = function (state) {
                 S = state;
-                drawAreas(Math.round(Date.parse(state.date) / 86400000));
+                drawAreas(dayOf(state.date));
                 markers.forEach(function (m, i) {
                     var c = state.c[i];
                     if (c < 0) { layer.removeLayer(m); return; }
@@ -239,18 +244,17 @@ class LivePlaces(MacroElement):
             }
             function sliderDay() {
                 var input = sliderInput();
-                return input ? Math.round(Number(input.value) / 86400e6) : null;
+                return input ? dayOfMicros(input.value) : null;
             }
-            window.ifmSliderDay = sliderDay;
             // Keyboard scrubbing: an arrow key on the slider draws the next date at once and the page
             // follows when the keys stop (one rerun for a run of steps, not one per key): the date
             // goes to the page as this component's value ({SYNC_KEY: "YYYY-MM-DD#n"}), the way
             // streamlit-folium returns a click.
-            var pending = null, committed = false, commitTimer = null, nonce = 0, pendingSince = 0;
+            var pending = null, commitTimer = null, nonce = 0, pendingSince = 0;
             // The date wanted: the one the keys asked for, else the slider's.
             function wanted() { return pending !== null ? pending : sliderDay(); }
             // The date the map shows (a key steps from it: the slider may still be catching up).
-            function shown() { return window.ifmDate ? Math.round(Date.parse(window.ifmDate) / 86400000) : null; }
+            function shown() { return window.ifmDate ? dayOf(window.ifmDate) : null; }
             function commit() {
                 commitTimer = null;
                 if (pending === null) { return; }
@@ -259,7 +263,6 @@ class LivePlaces(MacroElement):
                 value[{{ this.sync_key|tojson }}] = day(pending) + "#" + Date.now() + "-" + nonce;
                 window.parent.postMessage({isStreamlitMessage: true, type: "streamlit:setComponentValue",
                                            value: value, dataType: "json"}, "*");
-                committed = true;
             }
             var STEPS = {ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1};
             function onKey(e) {
@@ -271,10 +274,9 @@ class LivePlaces(MacroElement):
                 e.preventDefault();
                 e.stopImmediatePropagation();
                 window.parent.__ifmKeys = (window.parent.__ifmKeys || 0) + 1;
-                var lo = Math.round(Number(input.min) / 86400e6), hi = Math.round(Number(input.max) / 86400e6);
+                var lo = dayOfMicros(input.min), hi = dayOfMicros(input.max);
                 var from = pending !== null ? pending : (shown() !== null ? shown() : sliderDay());
                 pending = Math.min(hi, Math.max(lo, from + delta));
-                committed = false;
                 pendingSince = Date.now();
                 window.ifmShowDay(pending);
                 clearTimeout(commitTimer);
@@ -291,14 +293,15 @@ class LivePlaces(MacroElement):
             } catch (e) { /* another origin: every key goes to the page */ }
             // Follow the slider as it moves (drag, buttons, playback, or the page catching up with
             // keys): React updates the input's value attribute on every move, before the server answers.
+            // While keys are pending the map shows their date; the slider only ends that by reaching it
+            // (or `watch` gives up after 10 s).
             var watched = null;
             var watcher = new MutationObserver(function () {
                 var n = sliderDay();
                 if (n === null) { return; }
                 if (pending !== null) {
-                    if (n === pending) { pending = null; return; }  // the page has caught up
-                    if (!committed || Date.now() - pendingSince < 10000) { return; }
-                    pending = null;  // after 10 s the page never will: show what it shows
+                    if (n === pending) { pending = null; }  // the page has caught up
+                    return;
                 }
                 if (day(n) !== window.ifmDate) { window.ifmShowDay(n); }
             });
@@ -343,7 +346,7 @@ def state_arrays(view: pd.DataFrame, order: list[str], day: dt.date) -> dict:
     """The state of `day` as arrays aligned with `order` (the places file): side index, since, source."""
     rows = view.reindex(order)
     codes = [(_CODES.index(c) if isinstance(c, str) and c in _CODES else -1) for c in rows["controller"]]
-    since = [((d - _EPOCH).days if isinstance(d, dt.date) else 0) for d in rows["since"]]
+    since = [(_day_number(d) if isinstance(d, dt.date) else 0) for d in rows["since"]]
     recent = rows["recent"].astype("boolean").fillna(False).astype(int).tolist()
     urls: dict[str, int] = {}
     url_index = []
