@@ -102,22 +102,27 @@ def geonames_places() -> list[dict]:
     return rows
 
 
+def same_curated(place: dict, curated: list[dict]) -> dict | None:
+    """The curated row that is this GeoNames place: a shared name key within 3 km.
+
+    A name with no consonants ("Ayu") has an empty key and matches nothing: it used to match every
+    curated row without alternate names, so a map village 1.6 km away swallowed Ayyubiyah.
+    """
+    keys = {skeleton(n) for n in place["names"]} - {""}
+    for row in curated:
+        if distance_km(place["lat"], place["lon"], float(row["lat"]), float(row["lon"])) < 3 and keys & {
+            skeleton(n) for n in [row["name"], *row["alt_names"].split("|")] if n
+        }:
+            return row
+    return None
+
+
 def build() -> list[dict]:
     curated = [row for _, row in read_rows(CURATED, COLUMNS, name=CURATED.name)]
     by_geonames = {row["source"].split(":", 1)[1]: row for row in curated if row["source"].startswith("geonames:")}
     out = {row["id"]: dict(row) for row in curated}
     for place in geonames_places():
-        point = (place["lat"], place["lon"])
-        keys = {skeleton(n) for n in place["names"]}
-        same = by_geonames.get(str(place["geonameid"])) or next(
-            (
-                row
-                for row in curated
-                if distance_km(*point, float(row["lat"]), float(row["lon"])) < 3
-                and keys & {skeleton(n) for n in [row["name"], *row["alt_names"].split("|")]}
-            ),
-            None,
-        )
+        same = by_geonames.get(str(place["geonameid"])) or same_curated(place, curated)
         if same is not None:
             row = out[same["id"]]
             alts = [a for a in row["alt_names"].split("|") if a]
