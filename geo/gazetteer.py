@@ -25,6 +25,9 @@ KINDS = ("city", "town", "village", "hill", "base", "crossing")
 # The region the app maps (south-west to north-east corner): the Idlib governorate and the parts of
 # Hama, Aleppo and Latakia around it. Places outside it are allowed but lose ties to places inside.
 THEATRE = ((34.6, 35.6), (36.9, 37.8))
+# Where the 2019-2020 and 2024 fronts ran (between Khan Shaykhun and Saraqib): of two villages that
+# share a name, the one nearer this point wins (Jubbayn of north Hama, not Jubbayn east of Aleppo).
+FRONT_CENTRE = (35.6, 36.7)
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_FIELD = {"id": 100, "name": 200, "alt_names": 4000, "governorate": 100, "district": 100, "source": 2000}
 """Longest value accepted per field (characters)."""
@@ -83,6 +86,14 @@ class Place:
         """True when the place lies inside the mapped region."""
         (south, west), (north, east) = THEATRE
         return south <= self.lat <= north and west <= self.lon <= east
+
+    @property
+    def tie_rank(self) -> tuple[int, int, float]:
+        """Order between namesakes: cities and towns before villages, the more populous first, then
+        the one nearer the front's centre (news names the town, and the village on the front)."""
+        size = {"city": 0, "town": 1}.get(self.kind, 2)
+        front = (self.lat - FRONT_CENTRE[0]) ** 2 + (self.lon - FRONT_CENTRE[1]) ** 2
+        return size, -(self.population or 0), front
 
     @classmethod
     def from_row(cls, row: dict[str, str], *, path: str = "gazetteer.csv", line: int | None = None) -> Place:
@@ -242,7 +253,9 @@ class Gazetteer:
             place = self._folded_place[index]
             if place.id not in ranked or ranked[place.id].score < score * 0.89:
                 ranked.setdefault(place.id, Match(query, place, round(score * 0.89, 1), "fuzzy"))
-        matches = sorted(ranked.values(), key=lambda m: (-m.score, not m.place.in_theatre, m.place.name))[:limit]
+        matches = sorted(
+            ranked.values(), key=lambda m: (-m.score, not m.place.in_theatre, *m.place.tie_rank, m.place.name)
+        )[:limit]
         if len(exact) > 1 and matches:
             others = tuple(f"{p.name} ({p.governorate or 'Syria'})" for p in exact if p is not matches[0].place)
             matches[0] = Match(query, matches[0].place, matches[0].score, matches[0].how, True, others)

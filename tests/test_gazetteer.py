@@ -75,6 +75,29 @@ def test_a_shared_name_prefers_the_place_inside_the_theatre_and_says_it_is_ambig
     assert match.ambiguous and "Homs" in match.alternatives[0]
 
 
+def test_of_two_namesakes_inside_the_theatre_the_one_nearer_the_front_wins():
+    east_aleppo = Place("jubbayn", "Jubbayn", 35.92, 37.58, governorate="Aleppo", source="s")
+    north_hama = Place("jubbayn-hama", "Jubbayn", 35.34, 36.51, governorate="Hama", source="s")
+    for places in ([east_aleppo, north_hama], [north_hama, east_aleppo]):
+        match = Gazetteer(places).match("al-Jubbayn")
+        assert match.place.id == "jubbayn-hama" and match.ambiguous
+
+
+@pytest.mark.parametrize(
+    "query, near, km",
+    [  # the front-line villages the 2019 reports name, each within a few km of a neighbour they name
+        ("Tell Malah", "mhardeh", 12),
+        ("Tal Melh", "mhardeh", 12),
+        ("al-Jabin", "kafr-nabudah", 15),
+        ("Tal Sakhar", "kafr-nabudah", 5),
+        ("Kabani", "jisr-al-shughur", 16),
+    ],
+)
+def test_named_front_line_villages_resolve_near_their_neighbours(gazetteer, query, near, km):
+    place, other = gazetteer.geocode(query), gazetteer.get(near)
+    assert place is not None and distance_km(place.lat, place.lon, other.lat, other.lon) < km
+
+
 def test_malformed_rows_are_reported_with_line_and_field(write_csv):
     path = write_csv(
         "g.csv",
