@@ -54,6 +54,39 @@ def accuracy(gazetteer: Gazetteer, path: Path) -> None:
     print("\n".join(misses))
 
 
+def sweep(gazetteer: Gazetteer, fuzzy: list, labelled: Path) -> None:
+    """Right / wrong / not found per fuzzy threshold: the numbers FUZZY_THRESHOLD is chosen from.
+
+    Only misspellings that share no key with any place are counted (those are decided by the
+    threshold alone); the labelled news spellings are counted whole.
+    """
+    import csv
+
+    import geo.gazetteer as gz
+
+    keys = gazetteer._by_key
+    pure = [(t, p) for t, p in fuzzy if skeleton(t) not in keys]
+    rows = list(csv.DictReader(labelled.open(encoding="utf-8"))) if labelled.exists() else []
+    saved = gz.FUZZY_THRESHOLD
+    print(f"fuzzy threshold sweep ({len(pure)} misspellings matching no key; {len(rows)} labelled spellings):")
+    for threshold in (75, 78, 80, 82, 84, 86, 88, 90):
+        gz.FUZZY_THRESHOLD = float(threshold)
+        got = [gazetteer.geocode(t) for t, _ in pure]
+        right = sum(1 for g, (_, p) in zip(got, pure, strict=True) if g is not None and g.id == p.id)
+        wrong = sum(1 for g, (_, p) in zip(got, pure, strict=True) if g is not None and g.id != p.id)
+        l_right = l_wrong = 0
+        for row in rows:
+            want, g = gazetteer.get(row["place_id"]), gazetteer.geocode(row["spelling"])
+            if g is not None:
+                near = distance_km(want.lat, want.lon, g.lat, g.lon) <= 3
+                l_right, l_wrong = l_right + near, l_wrong + (not near)
+        print(
+            f"  {threshold}: misspellings right {right}, wrong {wrong}, not found {len(pure) - right - wrong}; "
+            f"labelled right {l_right}, wrong {l_wrong}"
+        )
+    gz.FUZZY_THRESHOLD = saved
+
+
 def rate(gazetteer: Gazetteer, names: list[str]) -> float:
     start = time.perf_counter()
     for name in names:
@@ -84,6 +117,7 @@ def main() -> None:
     labelled = Path(__file__).resolve().parent / "data" / "spellings_labelled.csv"
     if labelled.exists():
         accuracy(gazetteer, labelled)
+    sweep(gazetteer, fuzzy, labelled)
 
 
 if __name__ == "__main__":
