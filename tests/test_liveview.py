@@ -3,6 +3,7 @@
 import json
 
 import pandas as pd
+import shapely.geometry
 
 from geo import liveview, mapview
 from geo.view import placed_state, window_start
@@ -116,3 +117,16 @@ def test_the_areas_file_holds_the_areas_and_line_of_each_change_date_in_date_ord
     assert all(fc["features"][0]["geometry"]["type"] in ("LineString", "MultiLineString") for fc in data["lines"])
     government = [next(f for f in fc["features"] if f["properties"]["side"] == "government") for fc in data["areas"]]
     assert government[0]["geometry"] != government[1]["geometry"]  # the 2019-2020 offensive moved the line
+
+
+def test_the_areas_file_keeps_positions_to_about_a_metre_and_no_finer(timeline, gazetteer):
+    from geo.territory import load_theatre, territory
+
+    d = day("2020-03-06")
+    exact = territory(placed_state(timeline.state_at(d), gazetteer.frame()), load_theatre())
+    data = json.loads(liveview.areas_payload([(d, exact)]))
+    ring = next(f for f in data["areas"][0]["features"] if f["properties"]["side"] == "government")["geometry"]
+    first = ring["coordinates"][0][0] if ring["type"] == "Polygon" else ring["coordinates"][0][0][0]
+    assert all(len(repr(c).split(".")[1]) <= 5 for c in first)
+    shape, area = shapely.geometry.shape(ring), exact.areas["government"]
+    assert shape.symmetric_difference(area).area < 1e-5 * area.area  # the same area, to a few metres
