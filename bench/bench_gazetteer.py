@@ -64,8 +64,7 @@ def sweep(gazetteer: Gazetteer, fuzzy: list, labelled: Path) -> None:
 
     import geo.gazetteer as gz
 
-    keys = gazetteer._by_key
-    pure = [(t, p) for t, p in fuzzy if skeleton(t) not in keys]
+    pure = [(t, p) for t, p in fuzzy if not gazetteer.candidates(t, fuzzy=False)]
     rows = list(csv.DictReader(labelled.open(encoding="utf-8"))) if labelled.exists() else []
     saved = gz.FUZZY_THRESHOLD
     print(f"fuzzy threshold sweep ({len(pure)} misspellings matching no key; {len(rows)} labelled spellings):")
