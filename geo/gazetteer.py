@@ -37,10 +37,10 @@ MAX_FIELD = {"id": 100, "name": 200, "alt_names": 4000, "governorate": 100, "dis
 # misspellings: without this check 122 right and 18 wrong; with it 127 right and 12 wrong.
 EXACT_MIN_RATIO = 70.0
 # Fuzzy matches below this rapidfuzz ratio (0-100) of the folded names are not offered. Chosen from
-# bench/bench_gazetteer.py's sweep on 1,674 places (761 one-letter misspellings that no key match
-# decides, and 337 labelled news spellings): at 80 691 right / 54 wrong, at 82 675 / 39, at 84
-# 639 / 35; the labelled spellings give 331 right / 3 wrong at 80 and 82, 330 / 3 at 84. 82 is the
-# knee: 15 fewer wrong answers for 16 fewer right ones, where 84 trades 36 right ones for 4.
+# bench/bench_gazetteer.py's sweep on 1,674 places (766 one-letter misspellings that no key match
+# decides, and 337 labelled news spellings): at 80 692 right / 59 wrong, at 82 673 / 46, at 84
+# 634 / 40; the labelled spellings give 333 right / 1 wrong at 80 and 82, 332 / 1 at 84. 82 is the
+# knee: 13 fewer wrong answers for 19 fewer right ones, where 84 trades 39 right ones for 6.
 FUZZY_THRESHOLD = 82.0
 
 
@@ -91,12 +91,13 @@ class Place:
         return south <= self.lat <= north and west <= self.lon <= east
 
     @property
-    def tie_rank(self) -> tuple[int, int, float]:
-        """Order between namesakes: cities and towns before villages, the more populous first, then
-        the one nearer the front's centre (news names the town, and the village on the front)."""
+    def tie_rank(self) -> tuple[int, int, bool, float]:
+        """Order between namesakes: cities and towns before villages, the more populous first, a
+        GeoNames place (its cities500 set lists places of 500 people or more) before a map marker
+        that may be a hamlet, then the one nearer the front's centre."""
         size = {"city": 0, "town": 1}.get(self.kind, 2)
         front = (self.lat - FRONT_CENTRE[0]) ** 2 + (self.lon - FRONT_CENTRE[1]) ** 2
-        return size, -(self.population or 0), front
+        return size, -(self.population or 0), not self.source.startswith("geonames:"), front
 
     @classmethod
     def from_row(cls, row: dict[str, str], *, path: str = "gazetteer.csv", line: int | None = None) -> Place:

@@ -83,6 +83,12 @@ def test_of_two_namesakes_inside_the_theatre_the_one_nearer_the_front_wins():
         assert match.place.id == "jubbayn-hama" and match.ambiguous
 
 
+def test_of_two_namesake_villages_the_one_geonames_lists_wins_over_a_map_marker():
+    marker = Place("sharan-latakia", "Sharan", 35.79, 36.00, governorate="Latakia", source="https://x.org/map")
+    listed = Place("sharan", "Sharan", 36.62, 36.94, governorate="Aleppo", source="geonames:1")
+    assert Gazetteer([marker, listed]).match("Sharan").place.id == "sharan"
+
+
 @pytest.mark.parametrize(
     "query, near, km",
     [  # the front-line villages the 2019 reports name, each within a few km of a neighbour they name
