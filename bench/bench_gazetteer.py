@@ -68,22 +68,24 @@ def sweep(gazetteer: Gazetteer, fuzzy: list, labelled: Path) -> None:
     rows = list(csv.DictReader(labelled.open(encoding="utf-8"))) if labelled.exists() else []
     saved = gz.FUZZY_THRESHOLD
     print(f"fuzzy threshold sweep ({len(pure)} misspellings matching no key; {len(rows)} labelled spellings):")
-    for threshold in (75, 78, 80, 82, 84, 86, 88, 90):
-        gz.FUZZY_THRESHOLD = float(threshold)
-        got = [gazetteer.geocode(t) for t, _ in pure]
-        right = sum(1 for g, (_, p) in zip(got, pure, strict=True) if g is not None and g.id == p.id)
-        wrong = sum(1 for g, (_, p) in zip(got, pure, strict=True) if g is not None and g.id != p.id)
-        l_right = l_wrong = 0
-        for row in rows:
-            want, g = gazetteer.get(row["place_id"]), gazetteer.geocode(row["spelling"])
-            if g is not None:
-                near = distance_km(want.lat, want.lon, g.lat, g.lon) <= 3
-                l_right, l_wrong = l_right + near, l_wrong + (not near)
-        print(
-            f"  {threshold}: misspellings right {right}, wrong {wrong}, not found {len(pure) - right - wrong}; "
-            f"labelled right {l_right}, wrong {l_wrong}"
-        )
-    gz.FUZZY_THRESHOLD = saved
+    try:
+        for threshold in (75, 78, 80, 82, 84, 86, 88, 90):
+            gz.FUZZY_THRESHOLD = float(threshold)
+            got = [gazetteer.geocode(t) for t, _ in pure]
+            right = sum(1 for g, (_, p) in zip(got, pure, strict=True) if g is not None and g.id == p.id)
+            wrong = sum(1 for g, (_, p) in zip(got, pure, strict=True) if g is not None and g.id != p.id)
+            l_right = l_wrong = 0
+            for row in rows:
+                want, g = gazetteer.get(row["place_id"]), gazetteer.geocode(row["spelling"])
+                if g is not None:
+                    near = distance_km(want.lat, want.lon, g.lat, g.lon) <= 3
+                    l_right, l_wrong = l_right + near, l_wrong + (not near)
+            print(
+                f"  {threshold}: misspellings right {right}, wrong {wrong}, not found {len(pure) - right - wrong}; "
+                f"labelled right {l_right}, wrong {l_wrong}"
+            )
+    finally:
+        gz.FUZZY_THRESHOLD = saved
 
 
 def rate(gazetteer: Gazetteer, names: list[str]) -> float:

@@ -93,8 +93,8 @@ class Place:
     @property
     def tie_rank(self) -> tuple[int, int, bool, float]:
         """Order between namesakes: cities and towns before villages, the more populous first, a
-        GeoNames place (its cities500 set lists places of 500 people or more) before a map marker
-        that may be a hamlet, then the one nearer the front's centre."""
+        place GeoNames lists (cities500: 500 people or more) before one from another source (a map
+        marker may be a hamlet), then the one nearer the front's centre."""
         size = {"city": 0, "town": 1}.get(self.kind, 2)
         front = (self.lat - FRONT_CENTRE[0]) ** 2 + (self.lon - FRONT_CENTRE[1]) ** 2
         return size, -(self.population or 0), not self.source.startswith("geonames:"), front
