@@ -149,7 +149,7 @@ def find_place(gazetteer: Gazetteer, on_map: frozenset[str]) -> None:
     st.session_state._search_note = "; ".join(notes) + "."
 
 
-def on_this_date(data: Data, day: dt.date, view: pd.DataFrame, names: dict[str, str]) -> None:
+def on_this_date(data: Data, day: dt.date, view: pd.DataFrame, names: pd.Series) -> None:
     """Places and km² per side on the date, what changed since the date shown before, km² over time."""
     timeline = data.timeline
     if st.session_state.get("_shown_day") != day:
@@ -197,7 +197,7 @@ def link_config(column: str) -> dict:
     return {column: st.column_config.LinkColumn(column, display_text=r"https?://(?:www\.)?([^/]+)")}
 
 
-def changes_table(changes: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+def changes_table(changes: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
     """Changes as the panel shows them: date, place, from → to, source link (newest first)."""
     rows = changes.iloc[::-1]
     return pd.DataFrame(
@@ -286,7 +286,7 @@ def main() -> None:
     day = date_controls(data.timeline)
     recent_from = window_start(day, settings.recent_days)
     view = placed_state(data.timeline.state_at(day), data.places, recent_from=recent_from)
-    names = data.places["name"].to_dict()
+    names = data.places["name"]  # read a few names per rerun; no copy of the whole column
     changes = data.timeline.changes_between(recent_from, day)
 
     map_col, side_col = st.columns([5, 3])

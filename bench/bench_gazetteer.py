@@ -27,11 +27,16 @@ def misspell(name: str, rnd: random.Random) -> str:
     return name[:i] + name[i + 1 :] if rnd.random() < 0.5 else name[:i] + name[i] + name[i:]
 
 
-def accuracy(gazetteer: Gazetteer, path: Path) -> None:
-    """Share of labelled real spellings resolved within 3 km of the place they mean, and share wrong."""
+def labelled_rows(path: Path) -> list[dict]:
+    """The labelled spellings (spelling, place_id, source_url), or none when the file is absent."""
     import csv
 
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    return list(csv.DictReader(path.open(encoding="utf-8"))) if path.exists() else []
+
+
+def score(gazetteer: Gazetteer, rows: list[dict]) -> tuple[int, int, list[str]]:
+    """Labelled spellings resolved within 3 km of the place they mean (right), further (wrong), and a
+    line per miss."""
     right = wrong = 0
     misses = []
     for row in rows:
@@ -46,6 +51,13 @@ def accuracy(gazetteer: Gazetteer, path: Path) -> None:
         else:
             wrong += 1
             misses.append(f"  WRONG: {row['spelling']!r} -> {got.name} ({km:.0f} km from {want.name})")
+    return right, wrong, misses
+
+
+def accuracy(gazetteer: Gazetteer, path: Path) -> None:
+    """Share of labelled real spellings resolved within 3 km of the place they mean, and share wrong."""
+    rows = labelled_rows(path)
+    right, wrong, misses = score(gazetteer, rows)
     n = len(rows)
     print(
         f"labelled spellings ({path.name}): {n} from {len({r['place_id'] for r in rows})} places; "
@@ -60,12 +72,10 @@ def sweep(gazetteer: Gazetteer, fuzzy: list, labelled: Path) -> None:
     Only misspellings that share no key with any place are counted (those are decided by the
     threshold alone); the labelled news spellings are counted whole.
     """
-    import csv
-
     import geo.gazetteer as gz
 
     pure = [(t, p) for t, p in fuzzy if not gazetteer.candidates(t, fuzzy=False)]
-    rows = list(csv.DictReader(labelled.open(encoding="utf-8"))) if labelled.exists() else []
+    rows = labelled_rows(labelled)
     saved = gz.FUZZY_THRESHOLD
     print(f"fuzzy threshold sweep ({len(pure)} misspellings matching no key; {len(rows)} labelled spellings):")
     try:
@@ -74,12 +84,7 @@ def sweep(gazetteer: Gazetteer, fuzzy: list, labelled: Path) -> None:
             got = [gazetteer.geocode(t) for t, _ in pure]
             right = sum(1 for g, (_, p) in zip(got, pure, strict=True) if g is not None and g.id == p.id)
             wrong = sum(1 for g, (_, p) in zip(got, pure, strict=True) if g is not None and g.id != p.id)
-            l_right = l_wrong = 0
-            for row in rows:
-                want, g = gazetteer.get(row["place_id"]), gazetteer.geocode(row["spelling"])
-                if g is not None:
-                    near = distance_km(want.lat, want.lon, g.lat, g.lon) <= 3
-                    l_right, l_wrong = l_right + near, l_wrong + (not near)
+            l_right, l_wrong, _ = score(gazetteer, rows)
             print(
                 f"  {threshold}: misspellings right {right}, wrong {wrong}, not found {len(pure) - right - wrong}; "
                 f"labelled right {l_right}, wrong {l_wrong}"

@@ -119,17 +119,35 @@ def history_arrays(events: pd.DataFrame, order: list[str]) -> dict:
     """
     position = {pid: i for i, pid in enumerate(order)}
     hist: list[list[int]] = [[] for _ in order]
-    urls: dict[str, int] = {}
+    sources = _Sources()
     for pid, when, controller, url, since in zip(
         events["place_id"], events["date"], events["controller"], events["source_url"], events["since"], strict=True
     ):
         i = position.get(pid)
-        if i is None:
-            continue
-        side = _CODES.index(controller) if controller in _CODES else -1
-        source = urls.setdefault(url, len(urls)) if isinstance(url, str) and is_web_url(url) else -1
-        hist[i] += [_day_number(when), side, source, _day_number(since)]
-    return {"hist": hist, "urls": [[html_text(u), html_text(domain(u))] for u in urls]}
+        if i is not None:
+            hist[i] += [_day_number(when), _side_index(controller), sources.index(url), _day_number(since)]
+    return {"hist": hist, "urls": sources.pairs()}
+
+
+def _side_index(code) -> int:
+    """Position of a side code in SIDES (the map's colour table), -1 for anything else."""
+    return _CODES.index(code) if isinstance(code, str) and code in _CODES else -1
+
+
+class _Sources:
+    """Source URLs numbered in first-seen order; only http(s) ones get a number (others: -1)."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[str, int] = {}
+
+    def index(self, url) -> int:
+        if not (isinstance(url, str) and is_web_url(url)):
+            return -1
+        return self._numbers.setdefault(url, len(self._numbers))
+
+    def pairs(self) -> list[list[str]]:
+        """[escaped url, escaped domain] per number, as the map's popups link them."""
+        return [[html_text(u), html_text(domain(u))] for u in self._numbers]
 
 
 class LivePlaces(MacroElement):
@@ -356,22 +374,15 @@ class LivePlaces(MacroElement):
 def state_arrays(view: pd.DataFrame, order: list[str], day: dt.date) -> dict:
     """The state of `day` as arrays aligned with `order` (the places file): side index, since, source."""
     rows = view.reindex(order)
-    codes = [(_CODES.index(c) if isinstance(c, str) and c in _CODES else -1) for c in rows["controller"]]
     since = [(_day_number(d) if isinstance(d, dt.date) else 0) for d in rows["since"]]
     recent = rows["recent"].astype("boolean").fillna(False).astype(int).tolist()
-    urls: dict[str, int] = {}
-    url_index = []
-    for url in rows["source_url"]:
-        if isinstance(url, str) and is_web_url(url):
-            url_index.append(urls.setdefault(url, len(urls)))
-        else:
-            url_index.append(-1)
+    sources = _Sources()
     return {
         "date": day.isoformat(),
-        "c": codes,
+        "c": [_side_index(c) for c in rows["controller"]],
         "s": since,
-        "u": url_index,
-        "urls": [[html_text(u), html_text(domain(u))] for u in urls],
+        "u": [sources.index(url) for url in rows["source_url"]],
+        "urls": sources.pairs(),
         "r": recent,
     }
 

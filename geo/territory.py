@@ -132,21 +132,30 @@ def territory(
     Pass the data set's `tessellation` to reuse its cells; it is used when it was built for exactly
     the places of `view` (otherwise the cells are computed for this view).
     """
-    tess = tessellation if tessellation is not None and tessellation.sites == frozenset(view.index) else None
-    tess = tess or tessellate(view, theatre)
-    controllers = view["controller"].astype(str).reindex(list(tess.ids)).to_numpy()
-    areas: dict[str, Polygon | MultiPolygon] = {}
-    km2: dict[str, float] = {}
-    for code in sorted(set(controllers)):
-        mask = controllers == code
-        areas[code] = shapely.make_valid(shapely.union_all(tess.cells[mask]))
-        km2[code] = round(float(tess.km2[mask].sum()), 1)
-    return Territory(areas, _front_line(areas), km2)
+    tess = _cells_for(view, theatre, tessellation)
+    controllers = _controllers(view, tess)
+    areas = {
+        code: shapely.make_valid(shapely.union_all(tess.cells[controllers == code]))
+        for code in sorted(set(controllers))
+    }
+    return Territory(areas, _front_line(areas), km2_by_side(view, tess))
+
+
+def _cells_for(view: pd.DataFrame, theatre, tessellation: Tessellation | None) -> Tessellation:
+    """`tessellation` when it was built for exactly the places of `view`, else new cells for them."""
+    if tessellation is not None and tessellation.sites == frozenset(view.index):
+        return tessellation
+    return tessellate(view, theatre)
+
+
+def _controllers(view: pd.DataFrame, tessellation: Tessellation) -> np.ndarray:
+    """The side holding each cell's place, aligned with the cells."""
+    return view["controller"].astype(str).reindex(list(tessellation.ids)).to_numpy()
 
 
 def km2_by_side(view: pd.DataFrame, tessellation: Tessellation) -> dict[str, float]:
     """km² per side from the cells alone (no geometry work: microseconds), for charts over time."""
-    controllers = view["controller"].astype(str).reindex(list(tessellation.ids)).to_numpy()
+    controllers = _controllers(view, tessellation)
     return {code: round(float(tessellation.km2[controllers == code].sum()), 1) for code in sorted(set(controllers))}
 
 
@@ -176,7 +185,6 @@ def area_series(
     rows = {}
     for d in (d for d in timeline.dates() if start <= d <= end):
         view = placed_state(timeline.state_at(d), places)
-        if tessellation is None or tessellation.sites != frozenset(view.index):
-            tessellation = tessellate(view, theatre)
+        tessellation = _cells_for(view, theatre, tessellation)
         rows[d] = km2_by_side(view, tessellation)
     return pd.DataFrame.from_dict(rows, orient="index").fillna(0.0).sort_index()
